@@ -1,0 +1,201 @@
+"""One spider for a batch of sources, so sources on one domain share that domain's download slot.
+
+The spider only fetches and extracts (pure work); storing, comparing and alerting happen in the
+item pipeline the caller installs. Known pages are asked for conditionally, and bytes that hash
+to the last stored version are never extracted again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from crawler.extract import extract, extract_attachment_text
+from crawler.items import FetchResult
+from crawler.listing import canonical_url, parse_listing
+from storage.repo import KnownPage
+
+ATTACHMENT_TYPES = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "ofd", "zip", "et"})
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    id: str
+    listing: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()
+    follow: str | None = None
+    max_listing_pages: int = 5
+    obey_robots: bool = True
+    attachments: bool = True
+
+
+class RegwatchSpider(scrapy.Spider):
+    name = "regwatch"
+
+    def __init__(
+        self,
+        sources: Iterable[SourceSpec],
+        known: Mapping[str, Mapping[str, KnownPage]],
+        boilerplate: Callable[[str], frozenset[str]] | None = None,
+        only_urls: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.sources = {s.id: s for s in sources}
+        self.known = known
+        self.boilerplate = boilerplate or (lambda _site: frozenset())
+        self.only_urls = only_urls
+
+    async def start(self) -> AsyncIterator[Any]:
+        if self.only_urls is not None:
+            for url, source_id in self.only_urls.items():
+                known = self.known.get(source_id, {}).get(url)
+                kind = known.kind if known else "policy"
+                parent = known.parent_url if known else None
+                yield self._page_request(source_id, url, kind, parent)
+            return
+        for source in self.sources.values():
+            for url in source.listing:
+                yield self._listing_request(source, url, 1)
+            seen: set[str] = set()
+            for url in source.pages:
+                seen.add(canonical_url(url))
+                yield self._page_request(source.id, canonical_url(url), "policy", None)
+            for url, page in self.known.get(source.id, {}).items():
+                if url not in seen:
+                    yield self._page_request(source.id, url, page.kind, page.parent_url)
+
+    def _listing_request(self, source: SourceSpec, url: str, depth: int) -> Request:
+        return Request(
+            url,
+            callback=self.parse_listing,
+            errback=self.failed,
+            dont_filter=depth == 1,
+            priority=10,
+            meta={
+                "source_id": source.id,
+                "request_url": url,
+                "kind": "listing",
+                "depth": depth,
+                "dont_obey_robotstxt": not source.obey_robots,
+                "handle_httpstatus_all": True,
+            },
+        )
+
+    def _page_request(self, source_id: str, url: str, kind: str, parent: str | None) -> Request:
+        headers: dict[str, str] = {}
+        known = self.known.get(source_id, {}).get(url)
+        if known is not None and known.status != "removed":
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+        source = self.sources.get(source_id)
+        return Request(
+            url,
+            callback=self.parse_page,
+            errback=self.failed,
+            headers=headers,
+            meta={
+                "source_id": source_id,
+                "request_url": url,
+                "kind": kind,
+                "parent_url": parent,
+                "dont_obey_robotstxt": source is not None and not source.obey_robots,
+                "handle_httpstatus_all": True,
+            },
+        )
+
+    def parse_listing(self, response: Response) -> Iterable[Any]:
+        source = self.sources[response.meta["source_id"]]
+        if response.status != 200:
+            yield self._result(response, error=f"listing answered HTTP {response.status}")
+            return
+        listing = parse_listing(response.body, response.url, source.follow, _charset(response))
+        yield self._result(response, links_found=len(listing.links))
+        for url in listing.links:
+            yield self._page_request(source.id, url, "policy", None)
+        depth = response.meta["depth"]
+        if depth < source.max_listing_pages:
+            for url in listing.next_pages[: source.max_listing_pages - depth]:
+                yield self._listing_request(source, url, depth + 1)
+
+    def parse_page(self, response: Response) -> Iterable[Any]:
+        meta = response.meta
+        if response.status != 200:
+            yield self._result(response)
+            return
+        body = response.body
+        digest = hashlib.sha256(body).hexdigest()
+        known = self.known.get(meta["source_id"], {}).get(meta["request_url"])
+        result = self._result(response, body=body, raw_hash=digest)
+        if known is not None and known.raw_hash == digest and known.status == "active":
+            result.raw_unchanged = True
+            result.body = None
+            yield result
+            return
+        content_type = _header(response, b"Content-Type")
+        if meta["kind"] == "attachment":
+            result.attachment_text = extract_attachment_text(body, response.url, content_type)
+            yield result
+            return
+        site = urlsplit(response.url).netloc
+        document = extract(
+            body, response.url, content_type=content_type, boilerplate=self.boilerplate(site)
+        )
+        result.document = document
+        yield result
+        source = self.sources.get(meta["source_id"])
+        if source is not None and source.attachments:
+            for attachment in document.attachments:
+                if attachment.type in ATTACHMENT_TYPES:
+                    url = canonical_url(attachment.url)
+                    yield self._page_request(source.id, url, "attachment", meta["request_url"])
+
+    def failed(self, failure: Failure) -> Iterable[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        meta = request.meta
+        message = failure.getErrorMessage() or failure.type.__name__
+        yield FetchResult(
+            source_id=meta["source_id"],
+            url=meta["request_url"],
+            kind=meta["kind"],
+            parent_url=meta.get("parent_url"),
+            error=f"{failure.type.__name__}: {message}",
+        )
+
+    def _result(self, response: Response, **fields: Any) -> FetchResult:
+        meta = response.meta
+        return FetchResult(
+            source_id=meta["source_id"],
+            url=meta["request_url"],
+            kind=meta["kind"],
+            status=response.status,
+            final_url=response.url,
+            content_type=_header(response, b"Content-Type"),
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+            parent_url=meta.get("parent_url"),
+            **fields,
+        )
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _charset(response: Response) -> str | None:
+    content_type = _header(response, b"Content-Type") or ""
+    for part in content_type.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip('"')
+    return None

@@ -1,0 +1,170 @@
+"""Run one crawl of some sources (or of single URLs) in this process, then close its runs.
+
+A Twisted reactor cannot be restarted, so a process runs one crawl; the daemon starts one
+process per crawl (see monitor.daemon), which also keeps a crashing crawl away from it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from crawler.listing import canonical_url
+from scrapy.crawler import CrawlerProcess
+
+from config.schema import SourceConfig
+from crawler.settings import scrapy_settings
+from crawler.spider import RegwatchSpider, SourceSpec
+from monitor.context import AppContext
+from monitor.ingest import Ingestor, IngestStats
+from monitor.pipeline import INGESTOR_SETTING
+from storage.models import CrawlRun, Source
+from storage.repo import known_pages, page_by_url, site_boilerplate
+
+log = logging.getLogger("regwatch.crawl")
+
+ADHOC_SOURCE = "adhoc"
+
+
+@dataclass
+class SourceReport:
+    source_id: str
+    run_id: int
+    status: str
+    stats: IngestStats
+
+
+def spec_for(source: SourceConfig, default_robots: bool, attachments: bool) -> SourceSpec:
+    return SourceSpec(
+        id=source.id,
+        listing=tuple(source.listing),
+        pages=tuple(source.pages),
+        follow=source.follow,
+        max_listing_pages=source.max_listing_pages,
+        obey_robots=default_robots if source.obey_robots is None else source.obey_robots,
+        attachments=attachments,
+    )
+
+
+def select_sources(ctx: AppContext, ids: Iterable[str] | None) -> list[SourceConfig]:
+    wanted = list(ids or [])
+    known = {s.id: s for s in ctx.config.sources}
+    unknown = [i for i in wanted if i not in known]
+    if unknown:
+        raise KeyError(f"unknown source: {', '.join(unknown)}")
+    if wanted:
+        return [known[i] for i in wanted]
+    return [s for s in ctx.config.sources if s.enabled]
+
+
+def run_crawl(
+    ctx: AppContext,
+    source_ids: Iterable[str] | None = None,
+    *,
+    only_urls: Mapping[str, str] | None = None,
+    notify: bool = True,
+    log_level: str = "WARNING",
+) -> list[SourceReport]:
+    """Crawl the sources (or just `only_urls`: url → source id) and record one run per source."""
+    config = ctx.config
+    if only_urls is not None:
+        only_urls = {canonical_url(u): s for u, s in only_urls.items()}
+        involved = sorted(set(only_urls.values()))
+        by_id = {s.id: s for s in config.sources}
+        specs = [
+            spec_for(by_id[i], config.crawl.obey_robots, config.crawl.attachments)
+            if i in by_id
+            else SourceSpec(id=i, obey_robots=config.crawl.obey_robots)
+            for i in involved
+        ]
+    else:
+        chosen = select_sources(ctx, source_ids)
+        specs = [spec_for(s, config.crawl.obey_robots, config.crawl.attachments) for s in chosen]
+        involved = [s.id for s in specs]
+    for spec in specs:
+        if not spec.obey_robots:
+            log.warning("source %s ignores robots.txt (obey_robots: false)", spec.id)
+
+    started = datetime.now(UTC)
+    with ctx.db.write() as session:
+        if ADHOC_SOURCE in involved and session.get(Source, ADHOC_SOURCE) is None:
+            session.add(Source(id=ADHOC_SOURCE, name="单独添加的网址", topics=[], in_config=False))
+            session.flush()
+        runs = {sid: CrawlRun(source_id=sid, started_at=started) for sid in involved}
+        session.add_all(runs.values())
+        session.flush()
+        run_ids = {sid: run.id for sid, run in runs.items()}
+    with ctx.db.read() as session:
+        known = {sid: known_pages(session, sid) for sid in involved}
+
+    @cache
+    def boilerplate(site: str) -> frozenset[str]:
+        with ctx.db.read() as session:
+            return site_boilerplate(session, site)
+
+    ingestor = Ingestor(ctx.db, config, notify=notify)
+    settings: dict[str, Any] = scrapy_settings(
+        config.crawl,
+        pipelines={"monitor.pipeline.IngestPipeline": 300},
+        log_level=log_level,
+    )
+    settings[INGESTOR_SETTING] = ingestor
+    process = CrawlerProcess(settings, install_root_handler=False)
+    crawler = process.create_crawler(RegwatchSpider)
+    process.crawl(crawler, sources=specs, known=known, boilerplate=boilerplate, only_urls=only_urls)
+    process.start()
+    reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
+    return _close_runs(ctx, run_ids, ingestor, reason, baseline=only_urls is None)
+
+
+def _close_runs(
+    ctx: AppContext,
+    run_ids: Mapping[str, int],
+    ingestor: Ingestor,
+    reason: str,
+    *,
+    baseline: bool,
+) -> list[SourceReport]:
+    finished = datetime.now(UTC)
+    reports = []
+    with ctx.db.write() as session:
+        for source_id, run_id in run_ids.items():
+            stats = ingestor.stats.get(source_id, IngestStats())
+            run = session.get(CrawlRun, run_id)
+            source = session.get(Source, source_id)
+            assert run is not None and source is not None
+            reached = stats.fetched + stats.not_modified
+            if reason == "closespider_timeout":
+                status = "timeout"
+            elif reached == 0 and stats.errors:
+                status = "failed"
+            else:
+                status = "ok"
+            run.status, run.finished_at = status, finished
+            run.fetched, run.not_modified = stats.fetched, stats.not_modified
+            run.pages = reached
+            run.changes = sum(stats.events.values())
+            run.errors = stats.errors
+            run.error = "\n".join(stats.error_messages[:20]) or None
+            source.last_crawl_at = finished
+            source.consecutive_failures = 0 if status == "ok" else source.consecutive_failures + 1
+            if baseline and status == "ok" and source.baseline_at is None:
+                source.baseline_at = finished
+            reports.append(SourceReport(source_id, run_id, status, stats))
+            log.info(
+                "crawl source=%s status=%s pages=%d fetched=%d not_modified=%d events=%d errors=%d",
+                source_id, status, reached, stats.fetched, stats.not_modified,
+                run.changes, stats.errors,
+            )  # fmt: skip
+    return reports
+
+
+def source_of_url(ctx: AppContext, url: str) -> str | None:
+    """The source that already holds this page, if any."""
+    with ctx.db.read() as session:
+        page = page_by_url(session, canonical_url(url))
+        return page.source_id if page is not None else None

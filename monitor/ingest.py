@@ -1,0 +1,339 @@
+"""Apply one fetch result to the database: snapshot, page state, event, outbox rows — atomically.
+
+Everything a result changes is written in one transaction, so a crash between fetching and
+alerting either keeps the new version *and* its alerts, or neither; the next crawl then sees the
+change again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+from config.schema import Config
+from crawler.extract import boilerplate_lines, is_soft_404
+from crawler.items import FetchResult
+from monitor.compare import compare, comparison_key
+from monitor.lifecycle import (
+    MISSING_STATUSES,
+    redirected_elsewhere,
+    redirected_home,
+    removal_due,
+)
+from monitor.notify import enqueue
+from storage.blobs import put_blob
+from storage.db import Database
+from storage.models import Event, Page, Snapshot, Source
+from storage.repo import page_by_url, recent_key_hashes, record_site_lines
+
+SILENT_TYPES = frozenset({"cosmetic", "moved", "reverted"})
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def key_hash(text: str) -> str:
+    return text_hash(comparison_key(text))
+
+
+@dataclass
+class IngestStats:
+    fetched: int = 0
+    not_modified: int = 0
+    errors: int = 0
+    events: Counter[str] = field(default_factory=Counter)
+    event_ids: list[int] = field(default_factory=list)
+    error_messages: list[str] = field(default_factory=list)
+
+
+class Ingestor:
+    def __init__(self, db: Database, config: Config, *, notify: bool = True) -> None:
+        self.db = db
+        self.config = config
+        self.notify = notify
+        self.stats: dict[str, IngestStats] = {}
+
+    def ingest(self, result: FetchResult) -> list[Event]:
+        stats = self.stats.setdefault(result.source_id, IngestStats())
+        if result.kind == "listing":
+            if result.error:
+                stats.errors += 1
+                stats.error_messages.append(f"{result.url}: {result.error}")
+            return []
+        with self.db.write() as session:
+            events = _Apply(session, self.config, result, stats).run()
+            if self.notify:
+                for event in events:
+                    if not event.silent:
+                        enqueue(session, event, self.config, now=result.fetched_at)
+            session.flush()
+            stats.event_ids.extend(e.id for e in events)
+        for event in events:
+            stats.events[event.type] += 1
+        return events
+
+
+class _Apply:
+    def __init__(
+        self, session: Session, config: Config, result: FetchResult, stats: IngestStats
+    ) -> None:
+        self.session = session
+        self.config = config
+        self.r = result
+        self.stats = stats
+        self.now = result.fetched_at
+        source = session.get(Source, result.source_id)
+        if source is None:
+            raise LookupError(f"unknown source {result.source_id!r}")
+        self.source = source
+        self.events: list[Event] = []
+
+    def run(self) -> list[Event]:
+        r = self.r
+        page = page_by_url(self.session, r.url)
+        if page is None:
+            if r.status != 200:
+                self._count_error(r.error or f"HTTP {r.status}")
+                return []
+            page = self._new_page()
+        page.last_checked_at = self.now
+        if r.status is None:
+            self._fetch_error(page, r.error or "no response")
+        elif r.status == 304:
+            self.stats.not_modified += 1
+            self._present(page)
+        elif r.status in MISSING_STATUSES or redirected_home(r.url, r.final_url):
+            self._missing(page)
+        elif r.status != 200:
+            self._fetch_error(page, f"HTTP {r.status}")
+        else:
+            self.stats.fetched += 1
+            self._fetched(page)
+        return self.events
+
+    def _new_page(self) -> Page:
+        parent = page_by_url(self.session, self.r.parent_url) if self.r.parent_url else None
+        page = Page(
+            source_id=self.source.id,
+            url=self.r.url,
+            kind=self.r.kind,
+            parent_id=parent.id if parent else None,
+            first_seen_at=self.now,
+        )
+        self.session.add(page)
+        self.session.flush()
+        return page
+
+    def _count_error(self, message: str) -> None:
+        self.stats.errors += 1
+        self.stats.error_messages.append(f"{self.r.url}: {message}")
+
+    def _fetch_error(self, page: Page, message: str) -> None:
+        """A failed fetch says nothing about the policy: count it, never call it removed."""
+        page.error_count += 1
+        page.last_error = message
+        page.last_status = self.r.status
+        self._count_error(message)
+
+    def _present(self, page: Page) -> None:
+        page.error_count = 0
+        page.last_error = None
+        page.missing_count = 0
+        page.missing_since = None
+        page.last_status = self.r.status
+        if self.r.etag or self.r.last_modified:
+            page.etag, page.last_modified = self.r.etag, self.r.last_modified
+        if page.status == "missing":
+            page.status = "active"
+
+    def _missing(self, page: Page) -> None:
+        page.last_status = self.r.status
+        page.error_count = 0
+        if page.status == "removed":
+            return
+        page.missing_count += 1
+        page.missing_since = page.missing_since or self.now
+        removal = self.config.removal
+        if removal_due(
+            page.missing_count,
+            page.missing_since,
+            self.now,
+            after=removal.after,
+            grace=removal.grace,
+        ):
+            page.status = "removed"
+            page.etag = page.last_modified = page.raw_hash = None
+            self._event(page, "removed", significance=3, summary_text=f"页面已删除: {page.url}")
+        else:
+            page.status = "missing"
+
+    def _fetched(self, page: Page) -> None:
+        r = self.r
+        was = page.status
+        if r.raw_unchanged:
+            self._present(page)
+            return
+        if r.document is not None and is_soft_404(r.document):
+            self._missing(page)
+            return
+        text, title, meta, spam = self._content()
+        last = self.session.get(Snapshot, page.last_snapshot_id) if page.last_snapshot_id else None
+        self._present(page)
+        page.raw_hash = r.raw_hash
+        moved = redirected_elsewhere(r.url, r.final_url) and page.moved_to != r.final_url
+        if moved:
+            page.moved_to = r.final_url
+        if last is not None and last.text == text and last.title == title:
+            if moved:
+                self._event(
+                    page, "moved", significance=0, summary_text=f"页面已迁移: {r.final_url}"
+                )
+            if was == "removed":
+                page.status = "active"
+                self._event(page, "restored", significance=2, summary_text="页面已恢复")
+            return
+        snapshot = self._snapshot(page, text, title, meta)
+        if last is None:
+            self._record_site_lines(text)
+            if page.kind == "policy" and self.source.baseline_at is not None and was != "removed":
+                self._event(
+                    page,
+                    "new",
+                    significance=3,
+                    to_snapshot=snapshot,
+                    summary=_new_summary(meta),
+                    summary_text=_new_summary_text(title, meta),
+                    spam=spam,
+                )
+            return
+        if was == "removed":
+            page.status = "active"
+            self._event(page, "restored", significance=2, from_snapshot=last, to_snapshot=snapshot)
+            return
+        self._changed(page, last, snapshot, spam)
+
+    def _changed(self, page: Page, last: Snapshot, snapshot: Snapshot, spam: bool) -> None:
+        comparison = compare(
+            last.text, snapshot.text, old_title=last.title, new_title=snapshot.title
+        )
+        if comparison.kind == "same":
+            return
+        if comparison.kind == "cosmetic":
+            etype = "cosmetic"
+        else:
+            window = self.config.compare.revert_window
+            earlier = recent_key_hashes(self.session, page.id, window + 2)[2:]
+            etype = "reverted" if snapshot.key_hash in earlier else "changed"
+        summary = comparison.summary()
+        if page.kind == "attachment" and page.parent_id is not None:
+            parent = self.session.get(Page, page.parent_id)
+            summary["policy"] = {"url": parent.url, "title": parent.title} if parent else None
+        page.last_changed_at = self.now
+        self._event(
+            page,
+            etype,
+            significance=comparison.significance if etype == "changed" else 0,
+            from_snapshot=last,
+            to_snapshot=snapshot,
+            summary=summary,
+            summary_text=comparison.summary_text(),
+            diff=comparison.unified_diff(),
+            spam=spam,
+        )
+
+    def _content(self) -> tuple[str, str | None, dict[str, Any], bool]:
+        r = self.r
+        if r.document is not None:
+            doc = r.document
+            meta = doc.to_json()
+            for key in ("url", "title", "text"):
+                meta.pop(key, None)
+            return doc.text, doc.title, meta, doc.spam_detected
+        name = urlsplit(r.url).path.rsplit("/", 1)[-1]
+        return r.attachment_text or "", name, {"attachment": True}, False
+
+    def _snapshot(self, page: Page, text: str, title: str | None, meta: dict[str, Any]) -> Snapshot:
+        r = self.r
+        assert r.body is not None and r.raw_hash is not None
+        put_blob(self.session, r.body, r.raw_hash)
+        page.versions += 1
+        snapshot = Snapshot(
+            page_id=page.id,
+            version=page.versions,
+            fetched_at=self.now,
+            url=r.final_url or r.url,
+            http_status=r.status or 200,
+            content_type=r.content_type,
+            encoding=meta.get("encoding"),
+            etag=r.etag,
+            last_modified=r.last_modified,
+            raw_hash=r.raw_hash,
+            title=title,
+            text=text,
+            text_hash=text_hash(text),
+            key_hash=key_hash(text),
+            meta=meta,
+        )
+        self.session.add(snapshot)
+        self.session.flush()
+        page.last_snapshot_id = snapshot.id
+        page.title = title or page.title
+        return snapshot
+
+    def _record_site_lines(self, text: str) -> None:
+        site = urlsplit(self.r.final_url or self.r.url).netloc
+        record_site_lines(self.session, site, boilerplate_lines(text))
+
+    def _event(
+        self,
+        page: Page,
+        etype: str,
+        *,
+        significance: int,
+        from_snapshot: Snapshot | None = None,
+        to_snapshot: Snapshot | None = None,
+        summary: dict[str, Any] | None = None,
+        summary_text: str = "",
+        diff: str = "",
+        spam: bool = False,
+    ) -> None:
+        event = Event(
+            type=etype,
+            page_id=page.id,
+            source_id=self.source.id,
+            detected_at=self.now,
+            url=page.url,
+            new_url=page.moved_to if page.moved_to and page.moved_to != page.url else None,
+            title=page.title,
+            significance=significance,
+            silent=etype in SILENT_TYPES,
+            from_snapshot_id=from_snapshot.id if from_snapshot else None,
+            to_snapshot_id=to_snapshot.id if to_snapshot else None,
+            summary=summary or {},
+            summary_text=summary_text,
+            diff=diff,
+            spam_detected=spam,
+        )
+        self.session.add(event)
+        self.session.flush()
+        self.events.append(event)
+
+
+def _new_summary(meta: dict[str, Any]) -> dict[str, Any]:
+    keys = ("published", "doc_number", "issuer", "effective")
+    return {k: meta.get(k) for k in keys if meta.get(k)}
+
+
+def _new_summary_text(title: str | None, meta: dict[str, Any]) -> str:
+    parts = [f"新发布: {title or ''}".strip()]
+    if meta.get("doc_number"):
+        parts.append(f"文号: {meta['doc_number']}")
+    if meta.get("published"):
+        parts.append(f"发布日期: {meta['published']}")
+    return "\n".join(parts)
