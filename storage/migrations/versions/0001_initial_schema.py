@@ -101,7 +101,6 @@ def upgrade() -> None:
     sa.Column('error_count', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('last_status', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['last_snapshot_id'], ['snapshots.id'], name='fk_pages_last_snapshot', use_alter=True),
     sa.ForeignKeyConstraint(['parent_id'], ['pages.id'], ),
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -136,6 +135,12 @@ def upgrade() -> None:
     with op.batch_alter_table('snapshots', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_snapshots_key_hash'), ['key_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_snapshots_page_id'), ['page_id'], unique=False)
+
+    # pages and snapshots point at each other: the second link is added once both exist.
+    with op.batch_alter_table('pages', schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            'fk_pages_last_snapshot', 'snapshots', ['last_snapshot_id'], ['id']
+        )
 
     op.create_table('events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -204,6 +209,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('pages', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_pages_last_snapshot', type_='foreignkey')
     with op.batch_alter_table('delivery_attempts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delivery_attempts_outbox_id'))
 
