@@ -123,6 +123,11 @@ class RemovalSettings(Strict):
 
 class CompareSettings(Strict):
     revert_window: int = Field(5, ge=0, description="versions searched for a flapping page")
+    new_max_age: Duration = Field(
+        timedelta(days=30),
+        description="a page first seen after the baseline but published earlier than this "
+        "is an old policy surfacing (pagination shift, rotating sidebar): recorded, not alerted",
+    )
 
 
 class NotificationSettings(Strict):

@@ -17,6 +17,7 @@ from rich.table import Table
 from config.durations import parse_duration
 from config.loader import ConfigError, load_config
 from monitor.context import AppContext, open_context
+from monitor.daemon.cli import daemon_run, daemon_status
 
 app = typer.Typer(
     name="regwatch",
@@ -27,6 +28,8 @@ app = typer.Typer(
 )
 console = Console()
 errors = Console(stderr=True)
+app.command("run")(daemon_run)
+app.command("status")(daemon_status)
 
 
 @dataclass

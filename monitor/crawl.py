@@ -21,7 +21,6 @@ from crawler.settings import scrapy_settings
 from crawler.spider import RegwatchSpider, SourceSpec
 from monitor.context import AppContext
 from monitor.ingest import Ingestor, IngestStats
-from monitor.pipeline import INGESTOR_SETTING
 from storage.models import CrawlRun, Source
 from storage.repo import known_pages, page_by_url, site_boilerplate
 
@@ -112,10 +111,18 @@ def run_crawl(
         pipelines={"monitor.pipeline.IngestPipeline": 300},
         log_level=log_level,
     )
-    settings[INGESTOR_SETTING] = ingestor
     process = CrawlerProcess(settings, install_root_handler=False)
+    for name in ("scrapy", "twisted", "py.warnings"):
+        logging.getLogger(name).setLevel(log_level)
     crawler = process.create_crawler(RegwatchSpider)
-    process.crawl(crawler, sources=specs, known=known, boilerplate=boilerplate, only_urls=only_urls)
+    process.crawl(
+        crawler,
+        sources=specs,
+        known=known,
+        boilerplate=boilerplate,
+        only_urls=only_urls,
+        ingestor=ingestor,
+    )
     process.start()
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
     return _close_runs(ctx, run_ids, ingestor, reason, baseline=only_urls is None)

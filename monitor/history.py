@@ -132,12 +132,12 @@ def render_diff(old: Snapshot, new: Snapshot, fmt: str) -> str:
         return comparison.markdown(max_chars=100_000)
     if fmt == "html":
         return comparison.html()
-    header = (
-        f"--- v{old.version} {old.fetched_at:%Y-%m-%d %H:%M}\n"
-        f"+++ v{new.version} {new.fetched_at:%Y-%m-%d %H:%M}\n"
+    versions = (
+        f"v{old.version} ({old.fetched_at:%Y-%m-%d %H:%M}) → "
+        f"v{new.version} ({new.fetched_at:%Y-%m-%d %H:%M})"
     )
     summary = comparison.summary_text()
-    return f"{summary}\n\n{header}{comparison.unified_diff()}" if summary else header
+    return "\n".join(part for part in (versions, summary, "", comparison.unified_diff()) if part)
 
 
 def show_history(ctx: AppContext, url: str, as_json: bool, console: Console) -> None:

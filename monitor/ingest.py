@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -98,9 +99,6 @@ class _Apply:
         r = self.r
         page = page_by_url(self.session, r.url)
         if page is None:
-            if r.status != 200:
-                self._count_error(r.error or f"HTTP {r.status}")
-                return []
             page = self._new_page()
         page.last_checked_at = self.now
         if r.status is None:
@@ -138,6 +136,8 @@ class _Apply:
         """A failed fetch says nothing about the policy: count it, never call it removed."""
         page.error_count += 1
         page.last_error = message
+        if not page.versions:
+            page.status = "error"
         page.last_status = self.r.status
         self._count_error(message)
 
@@ -149,7 +149,7 @@ class _Apply:
         page.last_status = self.r.status
         if self.r.etag or self.r.last_modified:
             page.etag, page.last_modified = self.r.etag, self.r.last_modified
-        if page.status == "missing":
+        if page.status in ("missing", "error"):
             page.status = "active"
 
     def _missing(self, page: Page) -> None:
@@ -160,7 +160,7 @@ class _Apply:
         page.missing_count += 1
         page.missing_since = page.missing_since or self.now
         removal = self.config.removal
-        if removal_due(
+        if page.versions and removal_due(
             page.missing_count,
             page.missing_since,
             self.now,
@@ -205,6 +205,7 @@ class _Apply:
                 self._event(
                     page,
                     "new",
+                    silent=self._published_long_ago(meta),
                     significance=3,
                     to_snapshot=snapshot,
                     summary=_new_summary(meta),
@@ -246,6 +247,16 @@ class _Apply:
             diff=comparison.unified_diff(),
             spam=spam,
         )
+
+    def _published_long_ago(self, meta: dict[str, Any]) -> bool:
+        published = meta.get("published")
+        if not published:
+            return False
+        try:
+            day = date.fromisoformat(published)
+        except ValueError:
+            return False
+        return self.now.date() - day > self.config.compare.new_max_age
 
     def _content(self) -> tuple[str, str | None, dict[str, Any], bool]:
         r = self.r
@@ -302,6 +313,7 @@ class _Apply:
         summary_text: str = "",
         diff: str = "",
         spam: bool = False,
+        silent: bool = False,
     ) -> None:
         event = Event(
             type=etype,
@@ -312,7 +324,7 @@ class _Apply:
             new_url=page.moved_to if page.moved_to and page.moved_to != page.url else None,
             title=page.title,
             significance=significance,
-            silent=etype in SILENT_TYPES,
+            silent=silent or etype in SILENT_TYPES,
             from_snapshot_id=from_snapshot.id if from_snapshot else None,
             to_snapshot_id=to_snapshot.id if to_snapshot else None,
             summary=summary or {},

@@ -9,18 +9,20 @@ from scrapy.crawler import Crawler
 from crawler.items import FetchResult
 from monitor.ingest import Ingestor
 
-INGESTOR_SETTING = "REGWATCH_INGESTOR"
-
 
 class IngestPipeline:
-    def __init__(self, ingestor: Ingestor) -> None:
-        self.ingestor = ingestor
+    """The ingestor travels as the spider's `ingestor` attribute: Scrapy deep-copies settings,
+    and a database handle must not be copied."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IngestPipeline:
-        return cls(crawler.settings[INGESTOR_SETTING])
+        return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchResult):
-            self.ingestor.ingest(item)
+            ingestor: Ingestor = self.crawler.spider.ingestor  # type: ignore[union-attr]
+            ingestor.ingest(item)
         return item
