@@ -27,7 +27,7 @@ def scrapy_settings(
         "CONCURRENT_REQUESTS": crawl.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_domain,
         "DOWNLOAD_DELAY": delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": delay > 0,
+        "DOWNLOAD_DELAY_JITTER": 0.5 if delay > 0 else 0.0,
         "AUTOTHROTTLE_ENABLED": crawl.autothrottle and delay > 0,
         "AUTOTHROTTLE_START_DELAY": max(delay, 0.1),
         "AUTOTHROTTLE_MAX_DELAY": max(60.0, delay * 10),

@@ -8,7 +8,7 @@ to the last stored version are never extracted again.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +22,9 @@ from crawler.items import FetchResult
 from crawler.listing import canonical_url, parse_listing
 from storage.repo import KnownPage
 
+# Statuses the spider wants to see itself (redirects stay with Scrapy's RedirectMiddleware);
+# anything else reaches the errback and is recorded as a fetch error.
+HANDLED_STATUSES = [304, 400, 401, 403, 404, 405, 410, 429, 451, 500, 502, 503, 504, 520, 522, 524]
 ATTACHMENT_TYPES = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "ofd", "zip", "et"})
 
 
@@ -52,6 +55,7 @@ class RegwatchSpider(scrapy.Spider):
         self.known = known
         self.boilerplate = boilerplate or (lambda _site: frozenset())
         self.only_urls = only_urls
+        self._requested: set[str] = set()
 
     async def start(self) -> AsyncIterator[Any]:
         if self.only_urls is not None:
@@ -59,18 +63,21 @@ class RegwatchSpider(scrapy.Spider):
                 known = self.known.get(source_id, {}).get(url)
                 kind = known.kind if known else "policy"
                 parent = known.parent_url if known else None
-                yield self._page_request(source_id, url, kind, parent)
+                for request in self._page_request(source_id, url, kind, parent):
+                    yield request
             return
         for source in self.sources.values():
             for url in source.listing:
                 yield self._listing_request(source, url, 1)
-            seen: set[str] = set()
-            for url in source.pages:
-                seen.add(canonical_url(url))
-                yield self._page_request(source.id, canonical_url(url), "policy", None)
-            for url, page in self.known.get(source.id, {}).items():
-                if url not in seen:
-                    yield self._page_request(source.id, url, page.kind, page.parent_url)
+            pages = [(canonical_url(url), "policy", None) for url in source.pages]
+            pages += [
+                (url, page.kind, page.parent_url)
+                for url, page in self.known.get(source.id, {}).items()
+                if page.status != "moved"
+            ]
+            for url, kind, parent in pages:
+                for request in self._page_request(source.id, url, kind, parent):
+                    yield request
 
     def _listing_request(self, source: SourceSpec, url: str, depth: int) -> Request:
         return Request(
@@ -85,11 +92,18 @@ class RegwatchSpider(scrapy.Spider):
                 "kind": "listing",
                 "depth": depth,
                 "dont_obey_robotstxt": not source.obey_robots,
-                "handle_httpstatus_all": True,
+                "handle_httpstatus_list": HANDLED_STATUSES,
             },
         )
 
-    def _page_request(self, source_id: str, url: str, kind: str, parent: str | None) -> Request:
+    def _page_request(
+        self, source_id: str, url: str, kind: str, parent: str | None
+    ) -> Iterator[Request]:
+        """Each page once per crawl. Scrapy's duplicate filter is off for pages because it would
+        also drop a redirect to a URL fetched earlier, and then a move would go unseen."""
+        if url in self._requested:
+            return
+        self._requested.add(url)
         headers: dict[str, str] = {}
         known = self.known.get(source_id, {}).get(url)
         if known is not None and known.status != "removed":
@@ -98,10 +112,11 @@ class RegwatchSpider(scrapy.Spider):
             if known.last_modified:
                 headers["If-Modified-Since"] = known.last_modified
         source = self.sources.get(source_id)
-        return Request(
+        yield Request(
             url,
             callback=self.parse_page,
             errback=self.failed,
+            dont_filter=True,
             headers=headers,
             meta={
                 "source_id": source_id,
@@ -109,7 +124,7 @@ class RegwatchSpider(scrapy.Spider):
                 "kind": kind,
                 "parent_url": parent,
                 "dont_obey_robotstxt": source is not None and not source.obey_robots,
-                "handle_httpstatus_all": True,
+                "handle_httpstatus_list": HANDLED_STATUSES,
             },
         )
 
@@ -121,7 +136,7 @@ class RegwatchSpider(scrapy.Spider):
         listing = parse_listing(response.body, response.url, source.follow, _charset(response))
         yield self._result(response, links_found=len(listing.links))
         for url in listing.links:
-            yield self._page_request(source.id, url, "policy", None)
+            yield from self._page_request(source.id, url, "policy", None)
         depth = response.meta["depth"]
         if depth < source.max_listing_pages:
             for url in listing.next_pages[: source.max_listing_pages - depth]:
@@ -157,7 +172,7 @@ class RegwatchSpider(scrapy.Spider):
             for attachment in document.attachments:
                 if attachment.type in ATTACHMENT_TYPES:
                     url = canonical_url(attachment.url)
-                    yield self._page_request(source.id, url, "attachment", meta["request_url"])
+                    yield from self._page_request(source.id, url, "attachment", meta["request_url"])
 
     def failed(self, failure: Failure) -> Iterable[Any]:
         request = failure.request  # type: ignore[attr-defined]

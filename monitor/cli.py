@@ -62,6 +62,8 @@ def main(
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
+    for handler in logging.root.handlers:  # Scrapy lowers the root logger's level when it starts
+        handler.setLevel(log_level.upper())
     ctx.obj = Options(config=config, database=database, log_level=log_level.upper())
 
 

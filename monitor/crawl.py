@@ -111,9 +111,10 @@ def run_crawl(
         pipelines={"monitor.pipeline.IngestPipeline": 300},
         log_level=log_level,
     )
-    process = CrawlerProcess(settings, install_root_handler=False)
-    for name in ("scrapy", "twisted", "py.warnings"):
-        logging.getLogger(name).setLevel(log_level)
+    settings["LOG_INSTALL_ROOT_HANDLER"] = False
+    _quiet_scrapy(log_level)
+    process = CrawlerProcess(settings)
+    _quiet_scrapy(log_level)
     crawler = process.create_crawler(RegwatchSpider)
     process.crawl(
         crawler,
@@ -126,6 +127,15 @@ def run_crawl(
     process.start()
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
     return _close_runs(ctx, run_ids, ingestor, reason, baseline=only_urls is None)
+
+
+def _quiet_scrapy(log_level: str) -> None:
+    """Scrapy resets logging when it starts; the user's --log-level must still hold. An unreachable
+    site's robots.txt is already recorded as a page error, so its traceback is kept for DEBUG."""
+    for name in ("scrapy", "twisted", "py.warnings"):
+        logging.getLogger(name).setLevel(log_level)
+    robots = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+    robots.setLevel(log_level if log_level == "DEBUG" else "CRITICAL")
 
 
 def _close_runs(

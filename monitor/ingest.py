@@ -8,17 +8,21 @@ change again.
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.schema import Config
 from crawler.extract import boilerplate_lines, is_soft_404
 from crawler.items import FetchResult
+from crawler.listing import canonical_url
 from monitor.compare import compare, comparison_key
 from monitor.lifecycle import (
     MISSING_STATUSES,
@@ -31,6 +35,8 @@ from storage.blobs import put_blob
 from storage.db import Database
 from storage.models import Event, Page, Snapshot, Source
 from storage.repo import page_by_url, recent_key_hashes, record_site_lines
+
+log = logging.getLogger("regwatch.ingest")
 
 SILENT_TYPES = frozenset({"cosmetic", "moved", "reverted"})
 
@@ -54,30 +60,76 @@ class IngestStats:
 
 
 class Ingestor:
-    def __init__(self, db: Database, config: Config, *, notify: bool = True) -> None:
+    """Writes results in batches — one transaction per batch, a savepoint per result — because
+    one transaction per page would make an unchanged re-crawl a stream of tiny commits."""
+
+    def __init__(
+        self,
+        db: Database,
+        config: Config,
+        *,
+        notify: bool = True,
+        batch_size: int = 200,
+        max_delay: float = 2.0,
+    ) -> None:
         self.db = db
         self.config = config
         self.notify = notify
+        self.batch_size = batch_size
+        self.max_delay = max_delay
         self.stats: dict[str, IngestStats] = {}
+        self._pending: list[FetchResult] = []
+        self._oldest = 0.0
 
-    def ingest(self, result: FetchResult) -> list[Event]:
+    def add(self, result: FetchResult) -> None:
         stats = self.stats.setdefault(result.source_id, IngestStats())
         if result.kind == "listing":
             if result.error:
                 stats.errors += 1
                 stats.error_messages.append(f"{result.url}: {result.error}")
+            return
+        if not self._pending:
+            self._oldest = time.monotonic()
+        self._pending.append(result)
+        if (
+            len(self._pending) >= self.batch_size
+            or time.monotonic() - self._oldest > self.max_delay
+        ):
+            self.flush()
+
+    def ingest(self, result: FetchResult) -> list[Event]:
+        self.add(result)
+        return self.flush()
+
+    def flush(self) -> list[Event]:
+        batch, self._pending = self._pending, []
+        if not batch:
             return []
+        applied: list[tuple[IngestStats, list[Event]]] = []
         with self.db.write() as session:
-            events = _Apply(session, self.config, result, stats).run()
-            if self.notify:
-                for event in events:
-                    if not event.silent:
-                        enqueue(session, event, self.config, now=result.fetched_at)
-            session.flush()
-            stats.event_ids.extend(e.id for e in events)
-        for event in events:
-            stats.events[event.type] += 1
-        return events
+            for result in batch:
+                stats = self.stats.setdefault(result.source_id, IngestStats())
+                try:
+                    with session.begin_nested():
+                        events = _Apply(session, self.config, result, stats).run()
+                        if self.notify:
+                            for event in events:
+                                if not event.silent:
+                                    enqueue(session, event, self.config, now=result.fetched_at)
+                except Exception as exc:  # one bad page must not lose the batch
+                    log.exception("could not store %s", result.url)
+                    stats.errors += 1
+                    stats.error_messages.append(f"{result.url}: {type(exc).__name__}: {exc}")
+                    continue
+                applied.append((stats, events))
+        created: list[Event] = []
+        for stats, events in applied:
+            for event in events:
+                stats.events[event.type] += 1
+                stats.event_ids.append(event.id)
+                log.info("event type=%s source=%s url=%s", event.type, event.source_id, event.url)
+            created.extend(events)
+        return created
 
 
 class _Apply:
@@ -176,8 +228,11 @@ class _Apply:
     def _fetched(self, page: Page) -> None:
         r = self.r
         was = page.status
+        moved = self._follow_redirect(page)
         if r.raw_unchanged:
             self._present(page)
+            if moved:
+                self._moved(page)
             return
         if r.document is not None and is_soft_404(r.document):
             self._missing(page)
@@ -186,14 +241,9 @@ class _Apply:
         last = self.session.get(Snapshot, page.last_snapshot_id) if page.last_snapshot_id else None
         self._present(page)
         page.raw_hash = r.raw_hash
-        moved = redirected_elsewhere(r.url, r.final_url) and page.moved_to != r.final_url
-        if moved:
-            page.moved_to = r.final_url
         if last is not None and last.text == text and last.title == title:
             if moved:
-                self._event(
-                    page, "moved", significance=0, summary_text=f"页面已迁移: {r.final_url}"
-                )
+                self._moved(page)
             if was == "removed":
                 page.status = "active"
                 self._event(page, "restored", significance=2, summary_text="页面已恢复")
@@ -201,7 +251,12 @@ class _Apply:
         snapshot = self._snapshot(page, text, title, meta)
         if last is None:
             self._record_site_lines(text)
-            if page.kind == "policy" and self.source.baseline_at is not None and was != "removed":
+            if (
+                page.kind == "policy"
+                and self.source.baseline_at is not None
+                and was != "removed"
+                and not self._known_elsewhere(page, snapshot)
+            ):
                 self._event(
                     page,
                     "new",
@@ -218,6 +273,38 @@ class _Apply:
             self._event(page, "restored", significance=2, from_snapshot=last, to_snapshot=snapshot)
             return
         self._changed(page, last, snapshot, spam)
+
+    def _follow_redirect(self, page: Page) -> bool:
+        """Note where a redirect leads; True when that is news. Once the target is a page we
+        watch anyway, the old URL is retired, so one change is never reported twice."""
+        r = self.r
+        if not redirected_elsewhere(r.url, r.final_url):
+            return False
+        assert r.final_url is not None
+        target = page_by_url(self.session, canonical_url(r.final_url))
+        if target is not None and target.id != page.id:
+            page.status = "moved"
+        if page.moved_to == r.final_url:
+            return False
+        page.moved_to = r.final_url
+        return True
+
+    def _moved(self, page: Page) -> None:
+        self._event(page, "moved", significance=0, summary_text=f"页面已迁移: {page.moved_to}")
+
+    def _known_elsewhere(self, page: Page, snapshot: Snapshot) -> bool:
+        """A 'new' URL whose text this source already holds is a move or a duplicate link."""
+        twin = self.session.scalar(
+            select(Page.id)
+            .join(Snapshot, Snapshot.id == Page.last_snapshot_id)
+            .where(
+                Page.source_id == page.source_id,
+                Page.id != page.id,
+                Snapshot.key_hash == snapshot.key_hash,
+            )
+            .limit(1)
+        )
+        return twin is not None
 
     def _changed(self, page: Page, last: Snapshot, snapshot: Snapshot, spam: bool) -> None:
         comparison = compare(

@@ -1,0 +1,1 @@
+"""Jinja templates of the simulated site (a package so that they ship as package data)."""
