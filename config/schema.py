@@ -15,7 +15,7 @@ from config.durations import parse_duration
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 EventType = Literal["new", "changed", "cosmetic", "removed", "moved", "restored", "reverted"]
-DEFAULT_EVENTS: tuple[EventType, ...] = ("new", "changed", "removed", "restored")
+DEFAULT_EVENTS: tuple[EventType, ...] = ("new", "changed", "removed", "restored", "reverted")
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _EVERY = re.compile(r"^every\s+(\d+)\s*([smhd])$")

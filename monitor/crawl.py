@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from crawler.listing import canonical_url
 from scrapy.crawler import CrawlerProcess
 
 from config.schema import SourceConfig
+from crawler.listing import canonical_url
 from crawler.settings import scrapy_settings
 from crawler.spider import RegwatchSpider, SourceSpec
 from monitor.context import AppContext
@@ -105,7 +105,7 @@ def run_crawl(
         with ctx.db.read() as session:
             return site_boilerplate(session, site)
 
-    ingestor = Ingestor(ctx.db, config, notify=notify)
+    ingestor = Ingestor(ctx.db, config, notify=notify, boilerplate=boilerplate)
     settings: dict[str, Any] = scrapy_settings(
         config.crawl,
         pipelines={"monitor.pipeline.IngestPipeline": 300},
@@ -157,6 +157,8 @@ def _close_runs(
             reached = stats.fetched + stats.not_modified
             if reason == "closespider_timeout":
                 status = "timeout"
+            elif reason == "shutdown":  # SIGTERM/Ctrl-C: partial, so crawled again (no baseline)
+                status = "interrupted"
             elif reached == 0 and stats.errors:
                 status = "failed"
             else:
@@ -168,7 +170,10 @@ def _close_runs(
             run.errors = stats.errors
             run.error = "\n".join(stats.error_messages[:20]) or None
             source.last_crawl_at = finished
-            source.consecutive_failures = 0 if status == "ok" else source.consecutive_failures + 1
+            if status == "ok":
+                source.consecutive_failures = 0
+            elif status != "interrupted":
+                source.consecutive_failures += 1
             if baseline and status == "ok" and source.baseline_at is None:
                 source.baseline_at = finished
             reports.append(SourceReport(source_id, run_id, status, stats))

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.schema import Config
-from crawler.extract import boilerplate_lines, is_soft_404
+from crawler.extract import boilerplate_lines, extract, is_soft_404, strip_boilerplate
 from crawler.items import FetchResult
 from crawler.listing import canonical_url
 from monitor.compare import compare, comparison_key
@@ -38,7 +39,7 @@ from storage.repo import page_by_url, recent_key_hashes, record_site_lines
 
 log = logging.getLogger("regwatch.ingest")
 
-SILENT_TYPES = frozenset({"cosmetic", "moved", "reverted"})
+SILENT_TYPES = frozenset({"cosmetic", "moved"})
 
 
 def text_hash(text: str) -> str:
@@ -71,8 +72,10 @@ class Ingestor:
         notify: bool = True,
         batch_size: int = 200,
         max_delay: float = 2.0,
+        boilerplate: Callable[[str], frozenset[str]] | None = None,
     ) -> None:
         self.db = db
+        self.boilerplate = boilerplate or (lambda _site: frozenset())
         self.config = config
         self.notify = notify
         self.batch_size = batch_size
@@ -111,7 +114,7 @@ class Ingestor:
                 stats = self.stats.setdefault(result.source_id, IngestStats())
                 try:
                     with session.begin_nested():
-                        events = _Apply(session, self.config, result, stats).run()
+                        events = _Apply(session, self.config, result, stats, self.boilerplate).run()
                         if self.notify:
                             for event in events:
                                 if not event.silent:
@@ -134,7 +137,12 @@ class Ingestor:
 
 class _Apply:
     def __init__(
-        self, session: Session, config: Config, result: FetchResult, stats: IngestStats
+        self,
+        session: Session,
+        config: Config,
+        result: FetchResult,
+        stats: IngestStats,
+        boilerplate: Callable[[str], frozenset[str]],
     ) -> None:
         self.session = session
         self.config = config
@@ -146,6 +154,8 @@ class _Apply:
             raise LookupError(f"unknown source {result.source_id!r}")
         self.source = source
         self.events: list[Event] = []
+        self.site = urlsplit(result.final_url or result.url).netloc
+        self.learnt = boilerplate(self.site)
 
     def run(self) -> list[Event]:
         r = self.r
@@ -250,7 +260,7 @@ class _Apply:
             return
         snapshot = self._snapshot(page, text, title, meta)
         if last is None:
-            self._record_site_lines(text)
+            self._record_site_lines()
             if (
                 page.kind == "policy"
                 and self.source.baseline_at is not None
@@ -307,17 +317,22 @@ class _Apply:
         return twin is not None
 
     def _changed(self, page: Page, last: Snapshot, snapshot: Snapshot, spam: bool) -> None:
+        # A version stored before the site's boilerplate was learnt still carries those lines;
+        # losing them is not a change of the policy.
+        old_text = strip_boilerplate(last.text, self.learnt)
         comparison = compare(
-            last.text, snapshot.text, old_title=last.title, new_title=snapshot.title
+            old_text, snapshot.text, old_title=last.title, new_title=snapshot.title
         )
         if comparison.kind == "same":
             return
+        flapping = False
         if comparison.kind == "cosmetic":
             etype = "cosmetic"
         else:
             window = self.config.compare.revert_window
             earlier = recent_key_hashes(self.session, page.id, window + 2)[2:]
             etype = "reverted" if snapshot.key_hash in earlier else "changed"
+            flapping = etype == "reverted" and self._reverted_lately(page, window)
         summary = comparison.summary()
         if page.kind == "attachment" and page.parent_id is not None:
             parent = self.session.get(Page, page.parent_id)
@@ -326,7 +341,8 @@ class _Apply:
         self._event(
             page,
             etype,
-            significance=comparison.significance if etype == "changed" else 0,
+            significance=comparison.significance if etype != "cosmetic" else 0,
+            silent=flapping,
             from_snapshot=last,
             to_snapshot=snapshot,
             summary=summary,
@@ -334,6 +350,16 @@ class _Apply:
             diff=comparison.unified_diff(),
             spam=spam,
         )
+
+    def _reverted_lately(self, page: Page, window: int) -> bool:
+        """The first return to an earlier text is news; a page flapping between texts is not."""
+        recent = self.session.scalars(
+            select(Event.type)
+            .where(Event.page_id == page.id)
+            .order_by(Event.id.desc())
+            .limit(window)
+        )
+        return "reverted" in set(recent)
 
     def _published_long_ago(self, meta: dict[str, Any]) -> bool:
         published = meta.get("published")
@@ -384,9 +410,16 @@ class _Apply:
         page.title = title or page.title
         return snapshot
 
-    def _record_site_lines(self, text: str) -> None:
-        site = urlsplit(self.r.final_url or self.r.url).netloc
-        record_site_lines(self.session, site, boilerplate_lines(text))
+    def _record_site_lines(self) -> None:
+        """Count lines as the page is without this site's learnt boilerplate, so a learnt line
+        keeps being counted and never drops out of the set (which would change texts back)."""
+        r = self.r
+        if r.document is None or r.body is None:
+            return
+        text = r.document.text
+        if self.learnt:
+            text = extract(r.body, r.final_url or r.url, content_type=r.content_type).text
+        record_site_lines(self.session, self.site, boilerplate_lines(text))
 
     def _event(
         self,

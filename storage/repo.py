@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Event, Page, SiteLine, SiteStat, Snapshot, Source, Subscription
@@ -131,13 +131,27 @@ def record_site_lines(session: Session, site: str, lines: Iterable[str]) -> None
         stat = SiteStat(site=site, pages=0)
         session.add(stat)
     stat.pages += 1
-    for line in set(lines):
-        digest = _line_hash(line)
-        row = session.get(SiteLine, (site, digest))
-        if row is None:
-            session.add(SiteLine(site=site, line_hash=digest, line=line, pages=1))
-        else:
-            row.pages += 1
+    wanted = {_line_hash(line): line for line in set(lines)}
+    if not wanted:
+        return
+    existing = set(
+        session.scalars(
+            select(SiteLine.line_hash).where(
+                SiteLine.site == site, SiteLine.line_hash.in_(list(wanted))
+            )
+        )
+    )
+    if existing:
+        session.execute(
+            update(SiteLine)
+            .where(SiteLine.site == site, SiteLine.line_hash.in_(list(existing)))
+            .values(pages=SiteLine.pages + 1)
+        )
+    session.add_all(
+        SiteLine(site=site, line_hash=digest, line=line, pages=1)
+        for digest, line in wanted.items()
+        if digest not in existing
+    )
     session.flush()
 
 

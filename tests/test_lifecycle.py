@@ -152,3 +152,16 @@ def test_first_crawl_of_a_big_new_source_alerts_nothing(cli: Any, db_url: str, t
             pages = session.scalar(select(func.count()).select_from(Page))
         assert pages == 200
         assert world.events() == [] and world.alerts() == 0
+
+
+def test_flapping_page_is_reported_as_reverted_then_silenced(site: SimSite, cli: Any, db_url: str, tmp_path: Path) -> None:
+    world = make_world(cli, db_url, tmp_path, site)
+    world.crawl("sim-gjj")
+    a, b = "单位和职工缴存比例均为5%", "单位和职工缴存比例均为6%"
+    for old, new in [(a, b), (b, a), (a, b), (b, a)]:
+        site.edit("gjj-jcjs", old, new)
+        world.crawl("sim-gjj")
+    events = world.events()
+    assert [e.type for e in events] == ["changed", "reverted", "reverted", "reverted"]
+    assert [e.silent for e in events] == [False, False, True, True]
+    assert world.alerts() == 2

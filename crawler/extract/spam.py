@@ -1,0 +1,66 @@
+"""Injected SEO spam: link farms of porn/gambling keywords planted in compromised pages.
+
+They take the shape of the tail of a hacked page (``主站蜘蛛池模板: 国产区精品一区二区不卡中文 |
+精品久久久久久无码人妻蜜桃| …``): dozens of short keyword strings, often links, separated by
+``|``, placed in their own block or inside the article cell. Only vocabulary that has no place in a
+policy is counted (no 福利, 彩票, 成人, 三级: those are social-security words).
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extract.zh import tc
+
+_TERMS = (
+    "蜘蛛池", "久久", "无码", "一区", "二区", "三区", "日韩", "欧美", "午夜", "人妻", "中文字幕",
+    "国产精品", "精品国产", "精品视频", "在线观看", "在线视频", "毛片", "内射", "婷婷", "色欲",
+    "伊人", "自拍", "偷拍", "蜜桃", "蜜臀", "成人影院", "免费视频", "高清视频", "αv", "博彩",
+    "娱乐城", "赌场", "百家乐", "六合彩", "时时彩", "威尼斯人", "葡京", "老虎机",
+    "开奖结果", "彩票网", "真人娱乐", "棋牌游戏", "私人影院", "影视大全", "天天爽", "夜夜",
+    "狠狠", "精品无码", "福利在线", "在线精品", "精品一区",
+)  # fmt: skip
+_FIRST_CHARS = "".join(sorted({c for t in _TERMS for c in tc(t[0]).strip("[]")} | {"A", "a"}))
+# The lookahead on first characters lets the engine skip most positions at once (a plain
+# alternation of these terms costs ~5 ms on a 50 KB page, this ~0.6 ms).
+SPAM_TERM = re.compile(
+    f"(?=[{_FIRST_CHARS}])(?:"
+    + "|".join(tc(re.escape(t)) for t in sorted(_TERMS, key=len, reverse=True))
+    + r"|(?<![A-Za-z])[Aa][Vv](?![A-Za-z]))"
+)
+MARKER = re.compile(tc(r"蜘蛛池|站群模板"))
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+
+
+def spam_hits(text: str) -> int:
+    return len(SPAM_TERM.findall(text))
+
+
+def is_spam_text(text: str, link_ratio: float = 0.0) -> bool:
+    """Whether a line (or an anchor's text) is part of a link farm."""
+    if MARKER.search(text):
+        return True
+    hits = spam_hits(text)
+    if hits >= 3:
+        return True
+    return hits >= 1 and link_ratio >= 0.5 and len(text) <= 60
+
+
+def salvage(text: str) -> str:
+    """The prose before a spam run that was glued onto the same line, or ''."""
+    marker = MARKER.search(text)
+    first = SPAM_TERM.search(text)
+    starts = [m.start() for m in (marker, first) if m]
+    if not starts:
+        return text
+    cut = min(starts)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, cut)]
+    if not ends:
+        return ""
+    kept = text[: ends[-1]].strip()
+    return kept if spam_hits(kept) == 0 else ""
+
+
+def page_has_spam(text: str) -> bool:
+    """Whether a whole page (hidden parts included) carries a link farm."""
+    return bool(MARKER.search(text)) or spam_hits(text) >= 8
