@@ -15,9 +15,11 @@ from rich.console import Console
 from rich.table import Table
 
 from config.durations import parse_duration
-from config.loader import ConfigError, load_config
-from monitor.context import AppContext, open_context
+from config.loader import ConfigError
+from monitor.context import AppContext, load, open_context
 from monitor.daemon.cli import daemon_run, daemon_status
+from monitor.notify.cli import outbox_app
+from monitor.web.cli import serve
 
 app = typer.Typer(
     name="regwatch",
@@ -28,8 +30,10 @@ app = typer.Typer(
 )
 console = Console()
 errors = Console(stderr=True)
+app.add_typer(outbox_app, name="outbox")
 app.command("run")(daemon_run)
 app.command("status")(daemon_status)
+app.command("serve")(serve)
 
 
 @dataclass
@@ -70,13 +74,9 @@ def main(
 def context(ctx: typer.Context) -> AppContext:
     options: Options = ctx.obj
     try:
-        app_context = open_context(options.config, options.database)
+        return open_context(options.config, options.database)
     except ConfigError as exc:
         fail(str(exc), 2)
-    from monitor.redaction import install_redaction
-
-    install_redaction(app_context.loaded.secrets)
-    return app_context
 
 
 @app.command("check-config")
@@ -84,7 +84,7 @@ def check_config(ctx: typer.Context) -> None:
     """Validate the config file; exit non-zero with one line naming the problem."""
     options: Options = ctx.obj
     try:
-        loaded = load_config(options.config, database=options.database)
+        loaded = load(options.config, options.database)
     except ConfigError as exc:
         fail(str(exc), 2)
     config = loaded.config
@@ -169,7 +169,6 @@ def recrawl(
 ) -> None:
     """Fetch one URL now, store it, and print its diff against the last clean text."""
     from crawler.listing import canonical_url
-
     from monitor.crawl import ADHOC_SOURCE, run_crawl, source_of_url
 
     app_context = context(ctx)
@@ -267,6 +266,25 @@ def history(
         show_history(context(ctx), url, as_json, console)
     except LookupError as exc:
         fail(str(exc.args[0]), 1)
+
+
+@app.command("notify-test")
+def notify_test_command(ctx: typer.Context, subscription: str) -> None:
+    """Send a test message through every channel of one subscription."""
+    from monitor.notify.cli import notify_test
+
+    raise typer.Exit(notify_test(ctx.obj.config, ctx.obj.database, subscription))
+
+
+@app.command()
+def dispatch(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+) -> None:
+    """Deliver pending alerts (and digests when due) until stopped with SIGTERM or Ctrl-C."""
+    from monitor.notify.cli import dispatch as run_dispatch
+
+    raise typer.Exit(run_dispatch(ctx.obj.config, ctx.obj.database, once=once))
 
 
 @app.command()

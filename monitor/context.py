@@ -7,6 +7,8 @@ from pathlib import Path
 
 from config.loader import LoadedConfig, load_config
 from config.schema import Config, SourceConfig
+from monitor.notify.channels import all_channel_secrets
+from monitor.redaction import install_redaction, quiet_apprise
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.repo import sync_sources, sync_subscriptions
@@ -22,9 +24,18 @@ class AppContext:
         return self.loaded.config
 
 
+def load(config_path: Path | str | None = None, database: str | None = None) -> LoadedConfig:
+    """Load the config with its secrets scrubbed from logs from the first moment: validating the
+    channels makes Apprise log each URL, so it stays silent until the scrubber knows them."""
+    with quiet_apprise():
+        loaded = load_config(config_path, database=database)
+        install_redaction(loaded.secrets | all_channel_secrets(loaded.config))
+    return loaded
+
+
 def open_context(config_path: Path | str | None = None, database: str | None = None) -> AppContext:
     """Load and validate the config, bring the schema to head and mirror sources/subscriptions."""
-    loaded = load_config(config_path, database=database)
+    loaded = load(config_path, database)
     db = Database(loaded.config.database)
     upgrade(db)
     with db.write() as session:

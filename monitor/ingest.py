@@ -117,8 +117,7 @@ class Ingestor:
                         events = _Apply(session, self.config, result, stats, self.boilerplate).run()
                         if self.notify:
                             for event in events:
-                                if not event.silent:
-                                    enqueue(session, event, self.config, now=result.fetched_at)
+                                enqueue(session, event, self.config, now=result.fetched_at)
                 except Exception as exc:  # one bad page must not lose the batch
                     log.exception("could not store %s", result.url)
                     stats.errors += 1

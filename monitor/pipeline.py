@@ -21,8 +21,13 @@ class IngestPipeline:
     def from_crawler(cls, crawler: Crawler) -> IngestPipeline:
         return cls(crawler)
 
+    def _ingestor(self) -> Ingestor:
+        return self.crawler.spider.ingestor  # type: ignore[union-attr,no-any-return]
+
     def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchResult):
-            ingestor: Ingestor = self.crawler.spider.ingestor  # type: ignore[union-attr]
-            ingestor.ingest(item)
+            self._ingestor().add(item)
         return item
+
+    def close_spider(self) -> None:
+        self._ingestor().flush()

@@ -183,6 +183,9 @@ class Outbox(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
+    # host:pid:start-time of the dispatcher holding the claim, so a restarted one on the same host
+    # can take back rows its dead predecessor left in 'sending' without waiting for the lease.
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None]

@@ -1,10 +1,13 @@
-"""Shared fixtures: real databases, real local servers, the real CLI in a subprocess."""
+"""Shared fixtures: real databases, real local servers (an aiosmtpd SMTP server with login, an
+HTTP server that records posts and can fail or hold them), the real CLI in a subprocess."""
 
 from __future__ import annotations
 
 import email
+import email.policy
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -12,12 +15,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from email.message import Message
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ENV = "REGWATCH_TEST_POSTGRES_URL"
@@ -69,82 +74,143 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
+SMTP_USER = "regwatch"
+SMTP_PASSWORD = "Pw-7f3kQ9zL"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# -- SMTP ----------------------------------------------------------------------------------
+
+
+class SmtpServer:
+    password = SMTP_PASSWORD
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.logins: list[str] = []
+        self.lock = threading.Lock()
+        self.port = free_port()
+        self.controller = Controller(
+            self,
+            hostname="127.0.0.1",
+            port=self.port,
+            authenticator=self._authenticate,
+            auth_require_tls=False,
+        )
+
+    def _authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and data.password.decode() == SMTP_PASSWORD
+        if ok:
+            self.logins.append(data.login.decode())
+        return AuthResult(success=ok)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 OK"
+
+    def html(self, index: int = 0) -> str:
+        part = self.messages[index].get_body(preferencelist=("html",))
+        assert part is not None, "no HTML part"
+        return str(part.get_content())
+
+    def url(self, password: str = "${SMTP_PASSWORD}") -> str:
+        return (
+            f"mailto://{SMTP_USER}:{password}@127.0.0.1:{self.port}"
+            "?mode=insecure&from=regwatch@example.com&to=hr@example.com"
+        )
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.controller.start()
+    yield server
+    server.controller.stop()
+
+
+# -- HTTP ----------------------------------------------------------------------------------
+
+
 @dataclass
 class Post:
     path: str
     headers: dict[str, str]
     body: bytes
+    status: int
 
     def json(self) -> Any:
         return json.loads(self.body)
 
 
 @dataclass
-class HttpSink:
-    """A local webhook endpoint that records every request and can fail the first N."""
+class HttpServer:
+    """Records every POST; can fail the first N posts of a path, or hold posts at a gate."""
 
-    url: str
     posts: list[Post] = field(default_factory=list)
-    fail_first: int = 0
-    answered: int = 0
+    fail_first: dict[str, int] = field(default_factory=dict)
+    always_fail: set[str] = field(default_factory=set)
+    answer_freely: int | None = None  # after this many posts, hold the rest until `gate`
+    gate: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    port: int = 0
+
+    def received(self, path: str | None = None) -> list[Post]:
+        with self.lock:
+            return [p for p in self.posts if path is None or p.path.split("?")[0] == path]
+
+    def delivered(self, path: str | None = None) -> list[Post]:
+        return [p for p in self.received(path) if p.status < 300]
+
+    def url(self, scheme: str, path: str, query: str = "") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}{path}{query}"
 
 
-@pytest.fixture
-def http_sink() -> Iterator[HttpSink]:
-    sink = HttpSink(url="")
-
+def _handler(state: HttpServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            with sink.lock:
-                sink.answered += 1
-                failing = sink.answered <= sink.fail_first
-                if not failing:
-                    sink.posts.append(Post(self.path, dict(self.headers), body))
-            self.send_response(500 if failing else 200)
-            self.send_header("Content-Length", "0")
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            path = self.path.split("?")[0]
+            with state.lock:
+                seen = sum(1 for p in state.posts if p.path.split("?")[0] == path)
+                failing = path in state.always_fail or seen < state.fail_first.get(path, 0)
+                post = Post(self.path, dict(self.headers), body, 500 if failing else 200)
+                state.posts.append(post)
+                hold = state.answer_freely is not None and len(state.posts) > state.answer_freely
+            if hold:
+                state.gate.wait(30)
+            self.send_response(post.status)
+            self.send_header("Content-Type", "application/json")
             self.end_headers()
+            self.wfile.write(b'{"ok": true}' if post.status < 300 else b'{"error": "boom"}')
 
-        def log_message(self, *args: Any) -> None:
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    sink.url = f"127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield sink
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@dataclass
-class SmtpSink:
-    host: str
-    port: int
-    messages: list[Message] = field(default_factory=list)
+    return Handler
 
 
 @pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    from aiosmtpd.controller import Controller
-
-    sink = SmtpSink("127.0.0.1", 0)
-
-    class Handler:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            sink.messages.append(email.message_from_bytes(envelope.content))
-            return "250 OK"
-
-    controller = Controller(Handler(), hostname="127.0.0.1", port=0)
-    controller.start()
-    sink.port = controller.server.sockets[0].getsockname()[1]
-    try:
-        yield sink
-    finally:
-        controller.stop()
+def http() -> Iterator[HttpServer]:
+    state = HttpServer()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    server.daemon_threads = True
+    state.port = int(server.server_address[1])
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    state.gate.set()
+    server.shutdown()
+    server.server_close()
 
 
 @dataclass

@@ -180,6 +180,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
     sa.Column('claimed_at', sa.DateTime(), nullable=True),
+    sa.Column('claimed_by', sa.String(length=200), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('delivered_at', sa.DateTime(), nullable=True),
