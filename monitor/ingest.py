@@ -320,7 +320,12 @@ class _Apply:
         # losing them is not a change of the policy.
         old_text = strip_boilerplate(last.text, self.learnt)
         comparison = compare(
-            old_text, snapshot.text, old_title=last.title, new_title=snapshot.title
+            old_text,
+            snapshot.text,
+            old_title=last.title,
+            new_title=snapshot.title,
+            old_attachments=_attachments(last),
+            new_attachments=_attachments(snapshot),
         )
         if comparison.kind == "same":
             return
@@ -454,6 +459,13 @@ class _Apply:
         self.session.add(event)
         self.session.flush()
         self.events.append(event)
+
+
+def _attachments(snapshot: Snapshot) -> dict[str, str]:
+    """A policy's attachment links: added or dropped files are part of the policy's change; a
+    file's own content is watched, and its changes reported, on the attachment's page."""
+    listed = snapshot.meta.get("attachments") or []
+    return {a["url"]: a["url"] for a in listed if isinstance(a, dict) and "url" in a}
 
 
 def _new_summary(meta: dict[str, Any]) -> dict[str, Any]:

@@ -165,3 +165,20 @@ def test_flapping_page_is_reported_as_reverted_then_silenced(site: SimSite, cli:
     assert [e.type for e in events] == ["changed", "reverted", "reverted", "reverted"]
     assert [e.silent for e in events] == [False, False, True, True]
     assert world.alerts() == 2
+
+
+def test_changed_attachment_is_a_change_naming_its_policy(site: SimSite, cli: Any, db_url: str, tmp_path: Path) -> None:
+    world = make_world(cli, db_url, tmp_path, site)
+    world.crawl("sim-ybj")
+    gold = site.gold("ybj-mztb")
+    xlsx = next(a for a in gold.attachments if a.type == "xlsx")
+    with world.db.read() as session:
+        stored = session.scalars(select(Page).where(Page.kind == "attachment")).all()
+        assert {p.url for p in stored} >= {a.url for a in gold.attachments}
+    old_cell = xlsx.text.split("\t")[-1].split("\n")[0]
+    site.edit_attachment("ybj-mztb", gold.attachments.index(xlsx), old_cell, old_cell + "（调整）")
+    world.crawl("sim-ybj")
+    (event,) = world.events()
+    assert event.type == "changed" and event.url == xlsx.url
+    assert event.summary["policy"]["url"] == gold.url
+    assert world.alerts() == 1

@@ -60,8 +60,8 @@ def markdown(comparison: Comparison, max_chars: int) -> str:
     used = 0
     for index, lines in enumerate(blocks):
         left = len(blocks) - index - 1
-        separator = 1 if out else 0
-        reserve = len(_omitted(left)) + 1 if left else 0
+        separator = 2 if out else 0  # a blank line, or CommonMark pulls the next block into a quote
+        reserve = len(_omitted(left)) + 2 if left else 0
         whole = _render_block(lines)
         if used + separator + len(whole) + reserve <= max_chars:
             out.append(whole)
@@ -75,7 +75,7 @@ def markdown(comparison: Comparison, max_chars: int) -> str:
         elif used + separator + len(_omitted(left + 1)) <= max_chars:
             out.append(_omitted(left + 1))
         break
-    return "\n".join(out)
+    return "\n\n".join(out)
 
 
 def html(comparison: Comparison) -> str:
