@@ -69,7 +69,9 @@ class RegwatchSpider(scrapy.Spider):
         for source in self.sources.values():
             for url in source.listing:
                 yield self._listing_request(source, url, 1)
-            pages = [(canonical_url(url), "policy", None) for url in source.pages]
+            pages: list[tuple[str, str, str | None]] = [
+                (canonical_url(url), "policy", None) for url in source.pages
+            ]
             pages += [
                 (url, page.kind, page.parent_url)
                 for url, page in self.known.get(source.id, {}).items()
@@ -157,14 +159,19 @@ class RegwatchSpider(scrapy.Spider):
             yield result
             return
         content_type = _header(response, b"Content-Type")
-        if meta["kind"] == "attachment":
-            result.attachment_text = extract_attachment_text(body, response.url, content_type)
-            yield result
-            return
         site = urlsplit(response.url).netloc
-        document = extract(
-            body, response.url, content_type=content_type, boilerplate=self.boilerplate(site)
-        )
+        try:
+            if meta["kind"] == "attachment":
+                result.attachment_text = extract_attachment_text(body, response.url, content_type)
+                yield result
+                return
+            document = extract(
+                body, response.url, content_type=content_type, boilerplate=self.boilerplate(site)
+            )
+        except Exception as exc:  # a page we cannot read is an error on that page, never lost
+            self.logger.exception("extraction failed for %s", response.url)
+            yield self._result(response, status=None, error=f"extraction failed: {exc!r}")
+            return
         result.document = document
         yield result
         source = self.sources.get(meta["source_id"])
@@ -188,18 +195,18 @@ class RegwatchSpider(scrapy.Spider):
 
     def _result(self, response: Response, **fields: Any) -> FetchResult:
         meta = response.meta
-        return FetchResult(
-            source_id=meta["source_id"],
-            url=meta["request_url"],
-            kind=meta["kind"],
-            status=response.status,
-            final_url=response.url,
-            content_type=_header(response, b"Content-Type"),
-            etag=_header(response, b"ETag"),
-            last_modified=_header(response, b"Last-Modified"),
-            parent_url=meta.get("parent_url"),
-            **fields,
-        )
+        values: dict[str, Any] = {
+            "source_id": meta["source_id"],
+            "url": meta["request_url"],
+            "kind": meta["kind"],
+            "status": response.status,
+            "final_url": response.url,
+            "content_type": _header(response, b"Content-Type"),
+            "etag": _header(response, b"ETag"),
+            "last_modified": _header(response, b"Last-Modified"),
+            "parent_url": meta.get("parent_url"),
+        }
+        return FetchResult(**(values | fields))
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -131,6 +131,9 @@ def crawl(
     no_notify: Annotated[
         bool, typer.Option("--no-notify", help="Record, but alert nobody.")
     ] = False,
+    queue_only: Annotated[
+        bool, typer.Option("--queue-only", help="Queue alerts for the daemon; send nothing now.")
+    ] = False,
 ) -> None:
     """Crawl all (or the named) sources once, detect changes, notify, exit."""
     from monitor.crawl import run_crawl
@@ -140,7 +143,7 @@ def crawl(
         reports = run_crawl(app_context, source, notify=not no_notify, log_level=ctx.obj.log_level)
     except KeyError as exc:
         fail(str(exc.args[0]), 2)
-    if not no_notify:
+    if not no_notify and not queue_only:
         deliver_now(app_context)
     table = Table("source", "status", "pages", "fetched", "304", "events", "errors")
     for report in reports:

@@ -126,7 +126,9 @@ def run_crawl(
     )
     process.start()
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
-    return _close_runs(ctx, run_ids, ingestor, reason, baseline=only_urls is None)
+    reports = _close_runs(ctx, run_ids, ingestor, reason, baseline=only_urls is None)
+    ctx.db.checkpoint()
+    return reports
 
 
 def _quiet_scrapy(log_level: str) -> None:
@@ -157,6 +159,8 @@ def _close_runs(
             reached = stats.fetched + stats.not_modified
             if reason == "closespider_timeout":
                 status = "timeout"
+            elif ingestor.failure:
+                status = "failed"
             elif reason == "shutdown":  # SIGTERM/Ctrl-C: partial, so crawled again (no baseline)
                 status = "interrupted"
             elif reached == 0 and stats.errors:
@@ -168,7 +172,7 @@ def _close_runs(
             run.pages = reached
             run.changes = sum(stats.events.values())
             run.errors = stats.errors
-            run.error = "\n".join(stats.error_messages[:20]) or None
+            run.error = "\n".join(stats.error_messages[:20]) or ingestor.failure
             source.last_crawl_at = finished
             if status == "ok":
                 source.consecutive_failures = 0

@@ -36,7 +36,7 @@ class _Sink(ThreadingHTTPServer):
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 sink.received.append(self.rfile.read(int(self.headers["Content-Length"] or 0)))
                 self.send_response(200)
                 self.send_header("Content-Length", "0")

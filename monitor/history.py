@@ -6,11 +6,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from crawler.listing import canonical_url
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
+from crawler.listing import canonical_url
 from monitor.compare import compare
 from monitor.context import AppContext
 from storage.models import Event, Page, Snapshot

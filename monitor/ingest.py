@@ -32,7 +32,7 @@ from monitor.lifecycle import (
     removal_due,
 )
 from monitor.notify import enqueue
-from storage.blobs import put_blob
+from storage.blobs import SiteCodecs, put_blob
 from storage.db import Database
 from storage.models import Event, Page, Snapshot, Source
 from storage.repo import page_by_url, recent_key_hashes, record_site_lines
@@ -76,12 +76,14 @@ class Ingestor:
     ) -> None:
         self.db = db
         self.boilerplate = boilerplate or (lambda _site: frozenset())
+        self.codecs = SiteCodecs()
         self.config = config
         self.notify = notify
         self.batch_size = batch_size
         self.max_delay = max_delay
         self.stats: dict[str, IngestStats] = {}
         self._pending: list[FetchResult] = []
+        self.failure: str | None = None
         self._oldest = 0.0
 
     def add(self, result: FetchResult) -> None:
@@ -108,13 +110,40 @@ class Ingestor:
         batch, self._pending = self._pending, []
         if not batch:
             return []
+        try:
+            applied = self._write(batch)
+        except Exception as exc:  # the batch is lost: the crawl must not count as a baseline
+            log.exception("could not store a batch of %d results", len(batch))
+            self.failure = f"{type(exc).__name__}: {exc}"
+            for result in batch:
+                self.stats.setdefault(result.source_id, IngestStats()).errors += 1
+            raise
+        created: list[Event] = []
+        for stats, events in applied:
+            for event in events:
+                stats.events[event.type] += 1
+                stats.event_ids.append(event.id)
+                log.info("event type=%s source=%s url=%s", event.type, event.source_id, event.url)
+            created.extend(events)
+        return created
+
+    def _write(self, batch: list[FetchResult]) -> list[tuple[IngestStats, list[Event]]]:
         applied: list[tuple[IngestStats, list[Event]]] = []
         with self.db.write() as session:
+            urls: set[str | None] = {r.url for r in batch}
+            urls.update(r.parent_url for r in batch)
+            pages = _pages_by_url(session, urls)
             for result in batch:
                 stats = self.stats.setdefault(result.source_id, IngestStats())
+                apply = _Apply(
+                    session, self.config, result, stats, self.boilerplate, pages, self.codecs
+                )
+                if result.status in (304, None):
+                    apply.run()  # bookkeeping on the page only: nothing worth a savepoint
+                    continue
                 try:
                     with session.begin_nested():
-                        events = _Apply(session, self.config, result, stats, self.boilerplate).run()
+                        events = apply.run()
                         if self.notify:
                             for event in events:
                                 enqueue(session, event, self.config, now=result.fetched_at)
@@ -124,14 +153,7 @@ class Ingestor:
                     stats.error_messages.append(f"{result.url}: {type(exc).__name__}: {exc}")
                     continue
                 applied.append((stats, events))
-        created: list[Event] = []
-        for stats, events in applied:
-            for event in events:
-                stats.events[event.type] += 1
-                stats.event_ids.append(event.id)
-                log.info("event type=%s source=%s url=%s", event.type, event.source_id, event.url)
-            created.extend(events)
-        return created
+        return applied
 
 
 class _Apply:
@@ -142,8 +164,12 @@ class _Apply:
         result: FetchResult,
         stats: IngestStats,
         boilerplate: Callable[[str], frozenset[str]],
+        pages: dict[str, Page],
+        codecs: SiteCodecs,
     ) -> None:
         self.session = session
+        self.pages = pages
+        self.codecs = codecs
         self.config = config
         self.r = result
         self.stats = stats
@@ -158,9 +184,10 @@ class _Apply:
 
     def run(self) -> list[Event]:
         r = self.r
-        page = page_by_url(self.session, r.url)
+        page = self.pages.get(r.url)
         if page is None:
             page = self._new_page()
+            self.pages[r.url] = page
         page.last_checked_at = self.now
         if r.status is None:
             self._fetch_error(page, r.error or "no response")
@@ -177,7 +204,7 @@ class _Apply:
         return self.events
 
     def _new_page(self) -> Page:
-        parent = page_by_url(self.session, self.r.parent_url) if self.r.parent_url else None
+        parent = self.pages.get(self.r.parent_url) if self.r.parent_url else None
         page = Page(
             source_id=self.source.id,
             url=self.r.url,
@@ -389,7 +416,10 @@ class _Apply:
     def _snapshot(self, page: Page, text: str, title: str | None, meta: dict[str, Any]) -> Snapshot:
         r = self.r
         assert r.body is not None and r.raw_hash is not None
-        put_blob(self.session, r.body, r.raw_hash)
+        if page.kind == "policy":
+            self.codecs.observe(self.session, self.site, r.body)
+        compressor = self.codecs.compressor(self.session, self.site)
+        put_blob(self.session, r.body, r.raw_hash, compressor)
         page.versions += 1
         snapshot = Snapshot(
             page_id=page.id,
@@ -403,11 +433,11 @@ class _Apply:
             last_modified=r.last_modified,
             raw_hash=r.raw_hash,
             title=title,
-            text=text,
             text_hash=text_hash(text),
             key_hash=key_hash(text),
             meta=meta,
         )
+        snapshot.set_text(text, compressor)
         self.session.add(snapshot)
         self.session.flush()
         page.last_snapshot_id = snapshot.id
@@ -459,6 +489,16 @@ class _Apply:
         self.session.add(event)
         self.session.flush()
         self.events.append(event)
+
+
+def _pages_by_url(session: Session, urls: set[str | None]) -> dict[str, Page]:
+    """The batch's pages in one query per 500 URLs, instead of one query per result."""
+    wanted = sorted(u for u in urls if u)
+    pages: dict[str, Page] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        pages.update((p.url, p) for p in session.scalars(select(Page).where(Page.url.in_(chunk))))
+    return pages
 
 
 def _attachments(snapshot: Snapshot) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+import zstandard
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -19,8 +20,17 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    object_session,
+    relationship,
+)
 from sqlalchemy.types import TypeDecorator
+
+from storage import codec
 
 
 def utcnow() -> datetime:
@@ -125,10 +135,48 @@ class Snapshot(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     raw_hash: Mapped[str] = mapped_column(ForeignKey("blobs.hash"))
     title: Mapped[str | None] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
+    text_z: Mapped[bytes] = mapped_column(LargeBinary)
+    chars: Mapped[int] = mapped_column(Integer, default=0)
     text_hash: Mapped[str] = mapped_column(String(64))
     key_hash: Mapped[str] = mapped_column(String(64), index=True)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    @property
+    def text(self) -> str:
+        """The clean text, kept zstd-compressed (with the site's dictionary when it has one)."""
+        cached: str | None = self.__dict__.get("_text")
+        if cached is None:
+            session = object_session(self)
+            cached = codec.decompress(self.text_z, lambda i: dictionary(session, i)).decode()
+            self.__dict__["_text"] = cached
+        return cached
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.set_text(value)
+
+    def set_text(self, value: str, compressor: zstandard.ZstdCompressor | None = None) -> None:
+        self.text_z = codec.compress(value.encode("utf-8"), compressor)
+        self.chars = len(value)
+        self.__dict__["_text"] = value
+
+
+class ZstdDict(Base):
+    """A site's trained compression dictionary; its id is the one written into every frame."""
+
+    __tablename__ = "zstd_dicts"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    site: Mapped[str] = mapped_column(String(255), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def dictionary(session: Session | None, dict_id: int) -> bytes | None:
+    if session is None:
+        return None
+    row = session.get(ZstdDict, dict_id)
+    return row.data if row is not None else None
 
 
 class Event(Base):

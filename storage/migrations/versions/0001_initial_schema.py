@@ -110,6 +110,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_pages_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pages_source_id'), ['source_id'], unique=False)
 
+    op.create_table('zstd_dicts',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('site', sa.String(length=255), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('zstd_dicts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_zstd_dicts_site'), ['site'], unique=False)
+
     op.create_table('snapshots',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('page_id', sa.Integer(), nullable=False),
@@ -123,7 +133,8 @@ def upgrade() -> None:
     sa.Column('last_modified', sa.String(length=100), nullable=True),
     sa.Column('raw_hash', sa.String(length=64), nullable=False),
     sa.Column('title', sa.Text(), nullable=True),
-    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('text_z', sa.LargeBinary(), nullable=False),
+    sa.Column('chars', sa.Integer(), nullable=False),
     sa.Column('text_hash', sa.String(length=64), nullable=False),
     sa.Column('key_hash', sa.String(length=64), nullable=False),
     sa.Column('meta', sa.JSON(), nullable=False),
@@ -232,6 +243,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_snapshots_key_hash'))
 
     op.drop_table('snapshots')
+    with op.batch_alter_table('zstd_dicts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_zstd_dicts_site'))
+
+    op.drop_table('zstd_dicts')
     with op.batch_alter_table('pages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pages_source_id'))
         batch_op.drop_index(batch_op.f('ix_pages_parent_id'))
