@@ -25,12 +25,16 @@ def site() -> Iterator[SimSite]:
 
 
 @pytest.fixture
-def world(site: SimSite, smtp: Any, http: Any, cli: Any, db_url: str, tmp_path: Path) -> dict[str, Any]:
+def world(
+    site: SimSite, smtp: Any, http: Any, cli: Any, db_url: str, tmp_path: Path
+) -> dict[str, Any]:
     config = {
         "database": db_url,
         "crawl": {"delay": "0s", "concurrency_per_domain": 4},
-        "sources": site.sources()
-        + [{"id": "offline", "name": "不可达站点", "pages": ["http://127.0.0.1:9/zcwj/t1.html"]}],
+        "sources": [
+            *site.sources(),
+            {"id": "offline", "name": "不可达站点", "pages": ["http://127.0.0.1:9/zcwj/t1.html"]},
+        ],
         "subscriptions": [
             {"id": "hr", "notify": [http.url("json", "/hook"), smtp.url()]},
         ],
@@ -50,7 +54,9 @@ def article_policy(site: SimSite) -> str:
     return next(p for p in site.policy_ids("ybj") if "第三条" in site.gold_text(p))
 
 
-def test_watch_cycle(site: SimSite, world: dict[str, Any], cli: Any, smtp: Any, http: Any, wait: Any) -> None:
+def test_watch_cycle(
+    site: SimSite, world: dict[str, Any], cli: Any, smtp: Any, http: Any, wait: Any
+) -> None:
     db: Database = world["db"]
     crawl = ("--config", world["config"], "crawl")
 
@@ -111,7 +117,9 @@ def test_gbk_site_text_is_correct_chinese(site: SimSite, world: dict[str, Any], 
     assert checked >= 3
 
 
-def test_recrawl_prints_diff_and_changes_json(site: SimSite, world: dict[str, Any], cli: Any) -> None:
+def test_recrawl_prints_diff_and_changes_json(
+    site: SimSite, world: dict[str, Any], cli: Any
+) -> None:
     base = ("--config", world["config"])
     cli(*base, "crawl", "sim-ybj")
     policy = article_policy(site)
@@ -141,7 +149,9 @@ def test_unreachable_host_records_error_without_removal(world: dict[str, Any], c
         cli(*base, "crawl", "offline")
     db: Database = world["db"]
     assert events(db) == []
-    errors = [json.loads(x) for x in cli(*base, "changes", "--errors", "--json").stdout.splitlines()]
+    errors = [
+        json.loads(x) for x in cli(*base, "changes", "--errors", "--json").stdout.splitlines()
+    ]
     assert [(e["url"], e["errors"]) for e in errors] == [("http://127.0.0.1:9/zcwj/t1.html", 4)]
     with db.read() as session:
         from storage.models import CrawlRun

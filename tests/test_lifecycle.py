@@ -22,7 +22,9 @@ def site() -> Iterator[SimSite]:
 
 
 class World:
-    def __init__(self, cli: Any, db_url: str, path: Path, sources: list[dict[str, Any]], **extra: Any) -> None:
+    def __init__(
+        self, cli: Any, db_url: str, path: Path, sources: list[dict[str, Any]], **extra: Any
+    ) -> None:
         config = {
             "database": db_url,
             "crawl": {"delay": "0s", "concurrency_per_domain": 4},
@@ -50,7 +52,9 @@ def make_world(cli: Any, db_url: str, tmp_path: Path, site: SimSite, **extra: An
     return World(cli, db_url, tmp_path / "regwatch.yaml", site.sources(), **extra)
 
 
-def test_noise_only_changes_make_no_event_on_any_page(site: SimSite, cli: Any, db_url: str, tmp_path: Path) -> None:
+def test_noise_only_changes_make_no_event_on_any_page(
+    site: SimSite, cli: Any, db_url: str, tmp_path: Path
+) -> None:
     world = make_world(cli, db_url, tmp_path, site)
     for pid in site.policy_ids("ybj")[:2]:
         site.inject_spam(pid, inside_article=True)
@@ -67,7 +71,9 @@ def test_noise_only_changes_make_no_event_on_any_page(site: SimSite, cli: Any, d
 
 
 @pytest.mark.parametrize("kind", ["punct", "linebreak", "traditional"])
-def test_cosmetic_edit_is_recorded_but_silent(kind: str, site: SimSite, cli: Any, db_url: str, tmp_path: Path) -> None:
+def test_cosmetic_edit_is_recorded_but_silent(
+    kind: str, site: SimSite, cli: Any, db_url: str, tmp_path: Path
+) -> None:
     world = make_world(cli, db_url, tmp_path, site)
     world.crawl("sim-ybj")
     site.cosmetic_edit("ybj-mzgj", kind)
@@ -76,7 +82,9 @@ def test_cosmetic_edit_is_recorded_but_silent(kind: str, site: SimSite, cli: Any
     assert world.alerts() == 0
 
 
-def test_amount_change_names_article_and_figures(site: SimSite, cli: Any, db_url: str, tmp_path: Path) -> None:
+def test_amount_change_names_article_and_figures(
+    site: SimSite, cli: Any, db_url: str, tmp_path: Path
+) -> None:
     world = make_world(cli, db_url, tmp_path, site)
     world.crawl("sim-gjj")
     site.edit("gjj-jcjs", "月缴存基数上限为26340元", "月缴存基数上限为28000元")
@@ -88,10 +96,14 @@ def test_amount_change_names_article_and_figures(site: SimSite, cli: Any, db_url
     assert event.summary_text.startswith("第") or "（" in event.summary_text
 
 
-def test_inserted_article_is_one_addition(site: SimSite, cli: Any, db_url: str, tmp_path: Path) -> None:
+def test_inserted_article_is_one_addition(
+    site: SimSite, cli: Any, db_url: str, tmp_path: Path
+) -> None:
     world = make_world(cli, db_url, tmp_path, site)
     world.crawl("sim-ybj")
-    site.insert_article("ybj-mzgj", 3, "参保人员在异地就医的，按照国家和本市有关规定执行门诊共济保障待遇。")
+    site.insert_article(
+        "ybj-mzgj", 3, "参保人员在异地就医的，按照国家和本市有关规定执行门诊共济保障待遇。"
+    )
     world.crawl("sim-ybj")
     (event,) = world.events()
     assert event.type == "changed"
@@ -99,7 +111,9 @@ def test_inserted_article_is_one_addition(site: SimSite, cli: Any, db_url: str, 
     assert event.summary["renumbered"]
 
 
-def test_removal_needs_repeated_missing_answers_over_the_grace(site: SimSite, cli: Any, db_url: str, tmp_path: Path) -> None:
+def test_removal_needs_repeated_missing_answers_over_the_grace(
+    site: SimSite, cli: Any, db_url: str, tmp_path: Path
+) -> None:
     world = make_world(cli, db_url, tmp_path, site, removal={"after": 3, "grace": "1s"})
     world.crawl("sim-gjj")
     site.remove("gjj-tqgl", "404")
@@ -117,7 +131,9 @@ def test_removal_needs_repeated_missing_answers_over_the_grace(site: SimSite, cl
     assert [e.type for e in world.events()] == ["removed", "restored"]
 
 
-def test_grace_period_holds_even_after_many_misses(site: SimSite, cli: Any, db_url: str, tmp_path: Path) -> None:
+def test_grace_period_holds_even_after_many_misses(
+    site: SimSite, cli: Any, db_url: str, tmp_path: Path
+) -> None:
     world = make_world(cli, db_url, tmp_path, site, removal={"after": 2, "grace": "1h"})
     world.crawl("sim-ybj")
     site.remove("ybj-mzgj", "soft404")
@@ -129,7 +145,9 @@ def test_grace_period_holds_even_after_many_misses(site: SimSite, cli: Any, db_u
         assert page is not None and page.status == "missing" and page.missing_count == 3
 
 
-def test_moved_page_is_followed_silently(site: SimSite, cli: Any, db_url: str, tmp_path: Path) -> None:
+def test_moved_page_is_followed_silently(
+    site: SimSite, cli: Any, db_url: str, tmp_path: Path
+) -> None:
     world = make_world(cli, db_url, tmp_path, site)
     world.crawl("sim-gjj")
     old_url = site.policy_url("gjj-kstb")
@@ -140,10 +158,17 @@ def test_moved_page_is_followed_silently(site: SimSite, cli: Any, db_url: str, t
     assert world.alerts() == 0
 
 
-def test_first_crawl_of_a_big_new_source_alerts_nothing(cli: Any, db_url: str, tmp_path: Path) -> None:
+def test_first_crawl_of_a_big_new_source_alerts_nothing(
+    cli: Any, db_url: str, tmp_path: Path
+) -> None:
     with GeneratedSite(200, page_size=50) as big:
         sources = [
-            {"id": f"gen-{s}", "name": f"generated {s}", "listing": [big.listing_url(s)], "max_listing_pages": 10}
+            {
+                "id": f"gen-{s}",
+                "name": f"generated {s}",
+                "listing": [big.listing_url(s)],
+                "max_listing_pages": 10,
+            }
             for s in ("ybj", "rsj", "gjj")
         ]
         world = World(cli, db_url, tmp_path / "regwatch.yaml", sources)
@@ -154,7 +179,9 @@ def test_first_crawl_of_a_big_new_source_alerts_nothing(cli: Any, db_url: str, t
         assert world.events() == [] and world.alerts() == 0
 
 
-def test_flapping_page_is_reported_as_reverted_then_silenced(site: SimSite, cli: Any, db_url: str, tmp_path: Path) -> None:
+def test_flapping_page_is_reported_as_reverted_then_silenced(
+    site: SimSite, cli: Any, db_url: str, tmp_path: Path
+) -> None:
     world = make_world(cli, db_url, tmp_path, site)
     world.crawl("sim-gjj")
     a, b = "单位和职工缴存比例均为5%", "单位和职工缴存比例均为6%"
@@ -167,7 +194,9 @@ def test_flapping_page_is_reported_as_reverted_then_silenced(site: SimSite, cli:
     assert world.alerts() == 2
 
 
-def test_changed_attachment_is_a_change_naming_its_policy(site: SimSite, cli: Any, db_url: str, tmp_path: Path) -> None:
+def test_changed_attachment_is_a_change_naming_its_policy(
+    site: SimSite, cli: Any, db_url: str, tmp_path: Path
+) -> None:
     world = make_world(cli, db_url, tmp_path, site)
     world.crawl("sim-ybj")
     gold = site.gold("ybj-mztb")

@@ -84,7 +84,7 @@ def test_concurrent_writers_queue_instead_of_failing(db_url: str) -> None:
                     session.add(Page(source_id="s", url=f"http://127.0.0.1/{n}/{i}"))
                     session.flush()
                     session.get(Source, "s").last_crawl_at = datetime.now(UTC)  # type: ignore[union-attr]
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:  # collected and asserted below
             failures.append(exc)
         finally:
             other.dispose()
