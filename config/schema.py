@@ -158,7 +158,7 @@ class DaemonSettings(Strict):
 
 
 class WebSettings(Strict):
-    token: str | None = None
+    token: str | None = Field(None, min_length=16)
     base_path: str = ""
 
 

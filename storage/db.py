@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +48,8 @@ class Database:
             raw = self.writer.raw_connection()  # outside a transaction, as the pragma requires
             try:
                 raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError:
+                pass  # a reader holds the log: SQLite checkpoints it later by itself
             finally:
                 raw.close()
 

@@ -99,7 +99,7 @@ def _facts(session: Session, event: Event, *, with_text: bool) -> EventFacts:
     source = session.get(Source, event.source_id)
     text = ""
     if with_text:
-        parts = [event.title or "", event.summary_text or "", _changed_text(session, event)]
+        parts = [event.title or "", event.summary_text or "", changed_text(session, event)]
         text = "\n".join(parts)
     return EventFacts(
         type=event.type,
@@ -112,7 +112,7 @@ def _facts(session: Session, event: Event, *, with_text: bool) -> EventFacts:
     )
 
 
-def _changed_text(session: Session, event: Event) -> str:
+def changed_text(session: Session, event: Event) -> str:
     """What changed: the diff's added and removed lines; a new policy's (or a removed
     one's last) text when there is no diff."""
     if event.diff:
