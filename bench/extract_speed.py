@@ -4,9 +4,10 @@ Each page of the labelled corpus (tests/extract/corpus) is padded to 50 KB with 
 government pages carry (menus of links, footer link lists, inline scripts and styles) and
 extracted repeatedly in this process, pinned to one CPU. Pages of known CMS templates take the
 fast path (lxml only); pages of no known template fall back to trafilatura + readability, which
-is reported apart.
+is reported apart. The ~10 KB pages of the simulated site the crawl benchmark serves
+(``crawler.simsite.GeneratedSite``, TRS / Hanweb / gov.cn templates) are measured too.
 
-    python bench/extract_speed.py [--seconds 5] [--check]
+    python bench/extract_speed.py [--seconds 5] [--generated 300] [--check]
 
 ``--check`` exits non-zero when known templates run below 60 pages/s (issue 3, acceptance 3).
 """
@@ -19,6 +20,7 @@ import os
 import statistics
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +80,20 @@ def load() -> list[tuple[str, bytes, dict]]:
     return pages
 
 
+def generated(n: int) -> list[tuple[str, bytes, dict]]:
+    """The first n pages of the simulated site, fetched once over 127.0.0.1."""
+    from crawler.simsite import GeneratedSite
+
+    pages = []
+    with GeneratedSite(n_pages=n) as site:
+        for i in range(n):
+            url = site.page_url(i)
+            with urllib.request.urlopen(url, timeout=10) as reply:
+                info = {"url": url, "content_type": reply.headers.get("Content-Type")}
+                pages.append((url, reply.read(), info))
+    return pages
+
+
 def rate(pages: list[tuple[str, bytes, dict]], seconds: float) -> tuple[float, int]:
     done = 0
     start = time.perf_counter()
@@ -91,11 +107,13 @@ def rate(pages: list[tuple[str, bytes, dict]], seconds: float) -> tuple[float, i
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="time per measurement")
+    parser.add_argument("--generated", type=int, default=300, help="simulated-site pages")
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     pages = load()
+    simulated = generated(args.generated) if args.generated else []
     known = [p for p in pages if p[2]["method"] != "trafilatura" and len(p[1]) < 2 * TARGET_BYTES]
     fallback = [p for p in pages if p[2]["method"] == "trafilatura"]
     for _, body, gold in pages:  # warm-up: imports, caches
@@ -111,6 +129,9 @@ def main() -> int:
         ("no known template (trafilatura + readability)", fallback),
         (f"whole corpus mix ({len(known)}:{len(fallback)})", known + fallback),
     )
+    if simulated:
+        kb = statistics.mean(len(b) / 1024 for _, b, _ in simulated)
+        runs += ((f"simulated site pages ({len(simulated)}, {kb:.0f} KB avg)", simulated),)
     real = [
         (p.name, p.read_bytes(), {"url": "http://example.invalid/", "method": ""})
         for p in sorted(SHARED.glob("*.html"))

@@ -7,17 +7,21 @@ from __future__ import annotations
 import io
 import posixpath
 import re
-import zipfile
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from lxml import etree
 
 from crawler.extract.model import Attachment
+from crawler.extract.tree import text_content
 from crawler.extract.zh import fold_ws
 
 TYPES = ("pdf", "docx", "xlsx", "doc", "wps", "ofd", "zip", "xls", "rar", "et", "pptx", "ppt")
 _EXT = re.compile(r"\.(" + "|".join(TYPES) + r")$", re.IGNORECASE)
+# A link can only resolve to a file type that it or the base URL spells out, unless percent
+# escapes or the tabs and newlines URL parsing drops are involved: other links (most of a page's)
+# are passed over without resolving them.
+_MAY_NAME_FILE = re.compile(r"\.(?:" + "|".join(TYPES) + r")|[%\t\r\n]", re.IGNORECASE)
 _CONTENT_TYPES = {
     "application/pdf": "pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
@@ -40,17 +44,20 @@ def attachment_type(url: str) -> str | None:
 
 
 def _name(link: etree._Element, url: str) -> str:
-    text = fold_ws(link.text_content()) or fold_ws(link.get("title") or "")
+    text = fold_ws(text_content(link)) or fold_ws(link.get("title") or "")
     return text or unquote(posixpath.basename(urlsplit(url).path))
 
 
 def find_attachments(roots: Iterable[etree._Element], base_url: str) -> list[Attachment]:
     """Links to files under the given elements, absolute, without repeats, in page order."""
     seen: dict[str, Attachment] = {}
+    any_link = bool(_MAY_NAME_FILE.search(base_url))
     for root in roots:
         for link in root.iter("a"):
             href = (link.get("href") or "").strip()
             if not href or href.startswith(("javascript:", "#", "mailto:")):
+                continue
+            if not any_link and not _MAY_NAME_FILE.search(href):
                 continue
             url = urljoin(base_url, href)
             kind = attachment_type(url)
@@ -63,6 +70,8 @@ def _sniff(body: bytes, url: str, content_type: str | None) -> str | None:
     if body.startswith(b"%PDF"):
         return "pdf"
     if body.startswith(b"PK"):
+        import zipfile  # only attachments are zipped; page extraction never needs it
+
         try:
             names = zipfile.ZipFile(io.BytesIO(body)).namelist()
         except zipfile.BadZipFile:

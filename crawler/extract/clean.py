@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from crawler.extract.dates import DATE_PATTERN
 from crawler.extract.render import Line
 from crawler.extract.spam import is_spam_text, salvage
-from crawler.extract.zh import tc_re
+from crawler.extract.zh import tc_quick
 
 _SEP = r"\s\[\]【】()（）|｜丨/·•:：>＞»›\-—_,，、"
 _WIDGET = (
@@ -28,37 +28,39 @@ _WIDGET = (
     r"请使用浏览器分享功能进行分享|复制链接|二维码|用微信扫描二维码|分享让更多人看到|"
     r"评论|关注|赞|点赞|转发|\d{1,3}%|\d{1,3}|首页|尾页|末页|上一页|下一页"
 )
-WIDGET_LINE = tc_re(rf"^[{_SEP}]*(?:(?:{_WIDGET})[{_SEP}]*)+$", re.IGNORECASE)
+WIDGET_LINE = tc_quick(rf"^[{_SEP}]*(?:(?:{_WIDGET})[{_SEP}]*)+$", re.IGNORECASE)
 _INFO_LABEL = (
     r"发布时间|发布日期|发表时间|更新时间|时间|日期|来源|信息来源|文章来源|稿件来源|作者|"
     r"浏览次数|浏览量|访问量|访问次数|点击数|点击量|点击次数|阅读次数|阅读量|阅读数|字号|字体|"
     r"编辑|责任编辑|发布者|发布人|发布机构|供稿|撰稿|录入|审核|摄影"
 )
 # A line made only of "label: short value" pairs, dates and widgets: the info bar under a title.
-INFO_LINE = tc_re(
+INFO_LINE = tc_quick(
     rf"^(?:[{_SEP}]*(?:(?:{_INFO_LABEL})\s*[:：]\s*[^\s|｜丨:：]{{0,30}}?|{DATE_PATTERN}"
     rf"(?:\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?|(?:{_WIDGET})))+[{_SEP}]*$"
 )
-_HAS_LABEL = tc_re(rf"(?:{_INFO_LABEL})\s*[:：]")
-COUNTER = tc_re(
+_HAS_LABEL = tc_quick(rf"(?:{_INFO_LABEL})\s*[:：]")
+COUNTER = tc_quick(
     r"浏览次数|浏览量|访问量|访问次数|访问人次|浏览人次|点击数|点击量|点击次数|阅读次数|阅读量|"
     r"阅读数|已阅读|人浏览|次浏览|人次访问"
 )
-PREV_NEXT = tc_re(r"^[【\[]?(?:上一篇|下一篇|上一条|下一条|上篇|下篇|前一篇|后一篇|上一页|下一页)")
-RELATED = tc_re(
+PREV_NEXT = tc_quick(
+    r"^[【\[]?(?:上一篇|下一篇|上一条|下一条|上篇|下篇|前一篇|后一篇|上一页|下一页)"
+)
+RELATED = tc_quick(
     r"^[【\[]?(?:相关链接|相关阅读|相关文章|相关新闻|相关信息|相关文件|相关政策|相关解读|"
     r"相关稿件|相关附件链接|延伸阅读|推荐阅读|热点推荐|热门推荐|更多阅读|猜你喜欢|"
     r"您可能对以下文章感兴趣|相关阅读推荐|热门文章|最新文章|热点新闻|精彩推荐|图片推荐|"
     r"相关专题|专题推荐|往期回顾|阅读下一篇)[】\]]?\s*[:：]?"
 )
-PROMO = tc_re(
+PROMO = tc_quick(
     r"^更多.{0,30}(?:尽在|请访问|请登录|请关注|欢迎访问)|^(?:本文|本站|文章)来源于.{0,20}网|"
     r"^点击(?:进入|查看|关注).{0,30}$"
 )
 _NO_CONTENT = re.compile(r"^[\W_]*$")
-NAV = tc_re(r"^(?:当前位置|您的位置|你的位置|我的位置|所在位置|您现在的位置是?|位置)\s*[:：]")
-CRUMBS = tc_re(r"^(?:首页|网站首页|主页|返回首页)\s*[>＞»›/]")
-FOOTER = tc_re(
+NAV = tc_quick(r"^(?:当前位置|您的位置|你的位置|我的位置|所在位置|您现在的位置是?|位置)\s*[:：]")
+CRUMBS = tc_quick(r"^(?:首页|网站首页|主页|返回首页)\s*[>＞»›/]")
+FOOTER = tc_quick(
     r"网站标识码|ICP\s*备|ICP\s*证|公网安备|版权所有|Copyright|©|\(c\)\s*\d{4}|"
     r"主办单位\s*[:：]|承办单位\s*[:：]|主办\s*[:：]|承办\s*[:：]|协办单位\s*[:：]|"
     r"技术支持\s*[:：]|维护单位\s*[:：]|运行维护|网站地图|网站声明|隐私声明|联系我们|"
@@ -66,8 +68,8 @@ FOOTER = tc_re(
     re.IGNORECASE,
 )
 # Contact lines are content in a notice; they are only footer when next to a footer line.
-FOOTER_NEIGHBOUR = tc_re(r"地址\s*[:：]|邮编\s*[:：]|电话\s*[:：]|传真\s*[:：]|E-?mail", re.I)
-CONTACT = tc_re(r"^(?:联系人|联系方式|咨询电话|业务咨询|联系电话)")
+FOOTER_NEIGHBOUR = tc_quick(r"地址\s*[:：]|邮编\s*[:：]|电话\s*[:：]|传真\s*[:：]|E-?mail", re.I)
+CONTACT = tc_quick(r"^(?:联系人|联系方式|咨询电话|业务咨询|联系电话)")
 _SENTENCE = re.compile(r"[。；;！？]")
 # Lines that are policy content however often a site repeats them: never learnt, never stripped
 # as boilerplate (article numbering, dates, sentences, salutations, signatures).
@@ -88,7 +90,7 @@ class Cleaned:
 
 def normalize_line(text: str) -> str:
     """The form in which lines are compared for boilerplate learning."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def is_boilerplate_candidate(text: str) -> bool:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import lxml.html
 from lxml import etree
+
+from crawler.extract.tree import parse_fragment, text_content
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class _Marker:
     method: str
     begin: re.Pattern[str]
     end: re.Pattern[str]
-    comment_xpath: str
+    comments: etree.XPath
 
 
 # Comment markers, most specific first. They delimit the body exactly, whatever the layout.
@@ -43,13 +44,13 @@ _MARKERS = (
         "hanweb",
         re.compile(r"<!--\s*<\$\[信息内容\]>\s*begin\s*-->", re.I),
         re.compile(r"<!--\s*<\$\[信息内容\]>\s*end\s*-->", re.I),
-        "//comment()[contains(., '信息内容')]",
+        etree.XPath("//comment()[contains(., '信息内容')]"),
     ),
     _Marker(
         "hanweb",
         re.compile(r"<!--\s*ZJEG_RSS\.content\.begin\s*-->", re.I),
         re.compile(r"<!--\s*ZJEG_RSS\.content\.end\s*-->", re.I),
-        "//comment()[contains(., 'ZJEG_RSS.content')]",
+        etree.XPath("//comment()[contains(., 'ZJEG_RSS.content')]"),
     ),
 )
 # Founder's markers also wrap the bodies of several gov.cn and state-media templates; they are
@@ -58,7 +59,10 @@ _ENP = _Marker(
     "enp",
     re.compile(r"<!--\s*enpcontent\s*-->", re.I),
     re.compile(r"<!--\s*/\s*enpcontent\s*-->", re.I),
-    "//comment()[contains(., 'enpcontent')]",
+    etree.XPath("//comment()[contains(., 'enpcontent')]"),
+)
+_ANY_BEGIN = re.compile(
+    "|".join(f"(?:{marker.begin.pattern})" for marker in (*_MARKERS, _ENP)), re.IGNORECASE
 )
 
 # (method, attribute, value) by priority; a class value matches one class of the element.
@@ -99,8 +103,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
 _ORDER = {(attr, value): n for n, (_, attr, value) in enumerate(_RULES)}
 _IDS = {value for _, attr, value in _RULES if attr == "id"}
 _CLASSES = {value for _, attr, value in _RULES if attr == "class"}
-# Candidates first by a cheap XPath (elements with an id or class), then by exact token.
-_WITH_ATTR = etree.XPath("//*[@id or @class]")
+_IDS_AND_CLASSES = etree.XPath("//@id | //@class")
 # A container with less text than this is a placeholder (an image, a JavaScript target).
 MIN_TEXT = 8
 # CMS whose body container is unambiguous: when it is empty, so is the body. (#zoom and the
@@ -125,7 +128,7 @@ def _rule_of(el: etree._Element) -> int | None:
 
 
 def _text_len(el: etree._Element) -> int:
-    return len("".join(el.itertext()).strip())
+    return len(text_content(el).strip())
 
 
 def region_of(body: etree._Element) -> tuple[etree._Element, ...]:
@@ -146,10 +149,26 @@ def region_of(body: etree._Element) -> tuple[etree._Element, ...]:
     return tuple(el for el in following if _text_len(el) <= _REGION_SLACK)
 
 
+def _with_rule_value(doc: etree._Element) -> list[etree._Element]:
+    """Elements with an id or class value a rule names, in document order (and a few more).
+
+    Their id and class values come from one XPath query; an XPath predicate, or reading the
+    attributes of each element from Python, costs ten times more on a page of a thousand
+    elements.
+    """
+    elements = (
+        value.getparent()
+        for value in _IDS_AND_CLASSES(doc)
+        if value in _IDS or not _CLASSES.isdisjoint(value.split())
+    )
+    # An element with both a rule's id and class is listed once (a proxy stays one object).
+    return list(dict.fromkeys(elements))
+
+
 def _by_rules(doc: etree._Element) -> tuple[Container | None, Container | None]:
     """(the best container with text, an empty authoritative container) by rule priority."""
     ranked: dict[int, list[etree._Element]] = {}
-    for el in _WITH_ATTR(doc):
+    for el in _with_rule_value(doc):
         if el.get("id") in _IDS or not _CLASSES.isdisjoint((el.get("class") or "").split()):
             rank = _rule_of(el)
             if rank is not None:
@@ -176,21 +195,25 @@ def _by_marker(html: str, doc: etree._Element, marker: _Marker) -> Container | N
     fragment = html[begin.end() : end.start()]
     if not fragment.strip():
         return None
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    if _text_len(root) < MIN_TEXT:
+    root = parse_fragment(fragment)
+    if root is None or _text_len(root) < MIN_TEXT:
         return None
-    comments = doc.xpath(marker.comment_xpath)
-    parents = {id(c.getparent()): c.getparent() for c in comments[:2]}
-    body = next(iter(parents.values())) if len(parents) == 1 else None
+    comments = marker.comments(doc)
+    # Both markers in one element: that element is the body. (Element proxies stay the same
+    # object while referenced, so identity compares elements.)
+    parents = [c.getparent() for c in comments[:2]]
+    body = parents[0] if parents and all(p is parents[0] for p in parents) else None
     region = region_of(body) if body is not None else ()
     return Container(marker.method, (root,), body, region)
 
 
 def find_container(html: str, doc: etree._Element) -> Container | None:
     """The body of a page built by a known CMS, or None."""
-    for marker in _MARKERS:
+    # Most pages have no marker: one scan of the page says so, instead of one per marker.
+    markers = _ANY_BEGIN.search(html) is not None
+    for marker in _MARKERS if markers else ():
         found = _by_marker(html, doc, marker)
         if found:
             return found
     found, empty = _by_rules(doc)
-    return found or _by_marker(html, doc, _ENP) or empty
+    return found or (_by_marker(html, doc, _ENP) if markers else None) or empty

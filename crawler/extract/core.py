@@ -12,7 +12,6 @@ import re
 from collections.abc import Collection, Iterable
 from urllib.parse import urljoin
 
-import lxml.html
 from lxml import etree
 
 from crawler.extract.attachments import find_attachments
@@ -33,12 +32,16 @@ from crawler.extract.meta import (
 from crawler.extract.model import PolicyDocument
 from crawler.extract.render import render
 from crawler.extract.spam import is_spam_text, page_has_spam
+from crawler.extract.tree import drop_tree, parse_document, text_content
 from crawler.extract.zh import fold_ws, tc_re
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Control characters lxml refuses (stray NULs are common in pages exported from Word).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_CONTROL_CHARS = [chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)]
+_CONTROL = re.compile(f"[{re.escape(''.join(_CONTROL_CHARS))}]")
+# A script or style element up to its end tag. Written as a loop over runs without "<" (rather
+# than ``.*?``) so that the engine does not try the end tag at every character inside.
+_SCRIPT_STYLE = re.compile(r"<(script|style)\b[^<]*(?:<(?!/\1\s*>)[^<]*)*</\1\s*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _HANWEB_TITLE = re.compile(
     r"<!--\s*<\$\[标题\]>\s*begin\s*-->(.*?)<!--\s*<\$\[标题\]>\s*end\s*-->", re.S
@@ -52,13 +55,6 @@ _PLACEHOLDER = tc_re(
 _DOC_NUMBER_LINES = 8
 
 
-def _parse(html: str) -> etree._Element:
-    try:
-        return lxml.html.document_fromstring(html or "<html></html>")
-    except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring("<html></html>")
-
-
 def _visible_text(html: str) -> str:
     return _TAG.sub(" ", _SCRIPT_STYLE.sub(" ", html))
 
@@ -68,9 +64,9 @@ def _drop_spam_links(roots: Iterable[etree._Element]) -> bool:
     found = False
     for root in roots:
         for link in list(root.iter("a")):
-            if is_spam_text(link.text_content(), 1.0):
+            if is_spam_text(text_content(link), 1.0):
                 found = True
-                link.drop_tree()
+                drop_tree(link)
     return found
 
 
@@ -134,9 +130,11 @@ def extract(
     ``boilerplate_lines``); they are removed from the body.
     """
     html, encoding = decode_html(body, content_type)
-    html = _CONTROL.sub("", _XML_DECL.sub("", html, count=1))
-    doc = _parse(html)
-    base_href = doc.xpath("string(//base/@href)").strip()
+    html = _XML_DECL.sub("", html, count=1)
+    if any(char in html for char in _CONTROL_CHARS):  # a scan per character beats the regex's
+        html = _CONTROL.sub("", html)
+    doc = parse_document(html)
+    base_href = next((h for b in doc.iter("base") if (h := b.get("href")) is not None), "").strip()
     base = urljoin(url, base_href) if base_href else url
     tags = {k: v for k, v in meta_tags(doc).items() if not _PLACEHOLDER.match(v)}
     container = find_container(html, doc)
@@ -167,13 +165,13 @@ def extract(
         url=url,
         title=title,
         text=text,
-        published=_first_date(
-            tags.get("published"),
-            label.get("published"),
-            label.get("date"),
-            url_date(url),
-            url_date(urljoin(url, tags.get("url", ""))),
-            sign.date,
+        published=(
+            _first_date(tags.get("published"), label.get("published"), label.get("date"))
+            # Dates read from URLs and the signature are already parsed; only looked for when
+            # the page states none (resolving a URL costs as much as reading a label).
+            or url_date(url)
+            or url_date(urljoin(url, tags.get("url", "")))
+            or sign.date
         ),
         written=written,
         effective=_first_date(label.get("effective")) or effective_date(text),

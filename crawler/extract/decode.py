@@ -13,8 +13,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 _ALIASES = {
     "gb2312": "gb18030",
     "gbk": "gb18030",
@@ -100,6 +98,9 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
             return text.lstrip("\ufeff"), encoding.removesuffix("-sig")
     if _is_utf8(body) or body.isascii():
         return body.decode("utf-8"), "utf-8"
+    # Imported here: most pages are settled above, and the detector's tables weigh a few MB.
+    from charset_normalizer import from_bytes
+
     best = from_bytes(body[:200_000]).best()
     guess = _canonical(best.encoding) if best is not None else None
     for candidate in (guess, "gb18030"):

@@ -9,6 +9,10 @@ density per line for the cleaning rules. The two (cleaned) bodies are then settl
   of layout tables as short lines, which readability's body does not contain;
 - when they are the same text, readability's order is kept (trafilatura can move a table
   nested in a layout cell to the end of the body).
+
+Both libraries are imported on the first page of no known template: they bring in dozens of
+modules (courlan, htmldate, justext, urllib3 …) and tens of MB that a crawl of known templates
+never needs.
 """
 
 from __future__ import annotations
@@ -17,13 +21,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-import lxml.html
-import trafilatura
 from lxml import etree
-from readability import Document
-from trafilatura.settings import use_config
 
 from crawler.extract.render import Line, render
+from crawler.extract.tree import parse_fragment
 from crawler.extract.zh import squash
 
 _TAGS = {
@@ -50,6 +51,8 @@ class Fallback:
 @cache
 def _config():  # type: ignore[no-untyped-def]
     """Short notices are valid bodies: lower trafilatura's minimum sizes."""
+    from trafilatura.settings import use_config
+
     config = use_config()
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "10")
     config.set("DEFAULT", "MIN_OUTPUT_SIZE", "10")
@@ -58,6 +61,8 @@ def _config():  # type: ignore[no-untyped-def]
 
 
 def _trafilatura(html: str, url: str) -> list[Line]:
+    import trafilatura
+
     xml = trafilatura.extract(
         html,
         url=url,
@@ -79,13 +84,16 @@ def _trafilatura(html: str, url: str) -> list[Line]:
 
 
 def _readability(html: str) -> list[Line]:
+    from readability import Document
+
     try:
         summary = Document(html).summary(html_partial=True)
     except Exception:  # readability raises bare Exceptions on odd pages
         return []
     if not summary.strip():
         return []
-    return render(lxml.html.fragment_fromstring(summary, create_parent="div"))
+    root = parse_fragment(summary)
+    return render(root) if root is not None else []
 
 
 def _bigrams(lines: list[Line]) -> Counter[str]:

@@ -67,10 +67,11 @@ class _Writer:
                 self._link += len(fold_ws(text))
 
     def flush(self) -> None:
-        if self._parts:
-            text = fold_ws("".join(self._parts))
-            if text:
-                self.lines.append(Line(text, min(self._link, len(text))))
+        if not self._parts:  # (then no link text was counted either)
+            return
+        text = fold_ws("".join(self._parts))
+        if text:
+            self.lines.append(Line(text, min(self._link, len(text))))
         self._parts = []
         self._link = 0
 
