@@ -9,7 +9,6 @@ The crawls cost seconds, so the world is built once per session (and per databas
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from monitor.context import AppContext, open_context
 from monitor.web.app import create_app
 from storage.models import Event
 
-from ..conftest import PG_ENV, ROOT, Cli
+from ..conftest import PG_ENV, ROOT, Cli, fresh_database
 
 TOKEN = "web-test-token-5f1c9a7e2b"
 CHANNEL_SECRET = "Sk-93hQ2mZ7pWx"
@@ -64,25 +63,11 @@ def _backends() -> list[Any]:
 
 @pytest.fixture(scope="session", params=_backends())
 def web_db_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('webdb') / 'regwatch.db'}"
-        return
-    import sqlalchemy as sa
-
-    base = os.environ[PG_ENV]
-    schema = f"w_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_database(request.param, tmp_path_factory.mktemp("webdb")) as url:
+        yield url
 
 
 def write_config(path: Path, site: SimSite, db_url: str, token: str | None = TOKEN) -> Path:
