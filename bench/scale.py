@@ -113,7 +113,8 @@ def fill(db_url: str, config: Path, pages: int, sources: int, text_bytes: int) -
                     {"id": i + 1, "page_id": i + 1, "version": 1, "fetched_at": checked,
                      "url": url, "http_status": 200, "content_type": "text/html",
                      "etag": etag, "raw_hash": raw_hash, "title": f"政策 {i}",
-                     "text": body_text, "text_hash": hashlib.sha256(body_text.encode()).hexdigest(),
+                     "text_z": compressor.compress(body_text.encode()), "chars": len(body_text),
+                     "text_hash": hashlib.sha256(body_text.encode()).hexdigest(),
                      "key_hash": hashlib.sha256(body_text.encode()).hexdigest(), "meta": {}}
                 )  # fmt: skip
             conn.execute(insert(Page.__table__), page_rows)

@@ -103,7 +103,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
 _ORDER = {(attr, value): n for n, (_, attr, value) in enumerate(_RULES)}
 _IDS = {value for _, attr, value in _RULES if attr == "id"}
 _CLASSES = {value for _, attr, value in _RULES if attr == "class"}
-_IDS_AND_CLASSES = etree.XPath("//@id | //@class")
+_IDS_AND_CLASSES = etree.XPath("/descendant::*/@id | /descendant::*/@class")
 # A container with less text than this is a placeholder (an image, a JavaScript target).
 MIN_TEXT = 8
 # CMS whose body container is unambiguous: when it is empty, so is the body. (#zoom and the
@@ -185,8 +185,8 @@ def _by_rules(doc: etree._Element) -> tuple[Container | None, Container | None]:
     return None, empty
 
 
-def _by_marker(html: str, doc: etree._Element, marker: _Marker) -> Container | None:
-    begin = marker.begin.search(html)
+def _by_marker(html: str, doc: etree._Element, marker: _Marker, start: int) -> Container | None:
+    begin = marker.begin.search(html, start)
     if not begin:
         return None
     end = marker.end.search(html, begin.end())
@@ -209,11 +209,15 @@ def _by_marker(html: str, doc: etree._Element, marker: _Marker) -> Container | N
 
 def find_container(html: str, doc: etree._Element) -> Container | None:
     """The body of a page built by a known CMS, or None."""
-    # Most pages have no marker: one scan of the page says so, instead of one per marker.
-    markers = _ANY_BEGIN.search(html) is not None
-    for marker in _MARKERS if markers else ():
-        found = _by_marker(html, doc, marker)
-        if found:
-            return found
+    # Most pages have no marker: one scan of the page says so, instead of one per marker, and
+    # finds where the first one is.
+    first = _ANY_BEGIN.search(html)
+    if first:
+        for marker in _MARKERS:
+            found = _by_marker(html, doc, marker, first.start())
+            if found:
+                return found
     found, empty = _by_rules(doc)
-    return found or (_by_marker(html, doc, _ENP) if markers else None) or empty
+    if found is None and first:
+        found = _by_marker(html, doc, _ENP, first.start())
+    return found or empty

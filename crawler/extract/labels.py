@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
+from itertools import filterfalse
 
 from lxml import etree
 
@@ -141,7 +142,7 @@ def labelled_values(
     root: etree._Element, skip: etree._Element | None = None
 ) -> dict[str, list[str]]:
     """Values found for each label key, in document order (``skip``: a subtree to ignore)."""
-    texts = [t for t in _TEXTS(root) if not t.isspace()]
+    texts = list(filterfalse(str.isspace, _TEXTS(root)))
     found: dict[str, list[str]] = {}
     for i in _may_be_labels(texts):
         raw = texts[i]

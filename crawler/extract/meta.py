@@ -44,7 +44,7 @@ _TITLE_TEXT = etree.XPath("//title//text()", smart_strings=False)
 # Headings, and elements whose class or id says "title" (found by their attributes: a
 # predicate on every element of the page costs ten times more).
 _HEADINGS = etree.XPath(
-    "//h1 | //h2 | //h3 | //@class[contains(., 'title')]/.. | //@id[contains(., 'title')]/.."
+    "//h1 | //h2 | //h3 | //*/@class[contains(., 'title')]/.. | //*/@id[contains(., 'title')]/.."
 )
 _DATE_ONLY = re.compile(rf"^\s*{DATE_PATTERN}\s*$")
 _ANNEX = tc_re(r"^(?:附件|附表)")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from crawler.extract.zh import fold_ws
+from crawler.extract.zh import fold_ws, tc_quick
 
 SKIP = frozenset(
     {
@@ -36,7 +36,7 @@ BLOCK = frozenset(
     }
 )  # fmt: skip
 CELL = frozenset({"td", "th"})
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDDEN = tc_quick(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 @dataclass

@@ -21,8 +21,8 @@ _EXTRA_VARIANTS = {"布": "佈", "里": "裡裏", "于": "於", "志": "誌", "�
 # The characters of the package's patterns with their Traditional forms (OpenCC s2t and the
 # extras above), frozen: the patterns are expanded at import, and OpenCC's dictionaries weigh
 # 28 MB in every process that extracts. A character missing here is looked up in OpenCC, built
-# on first need. tests/extract/test_zh.py checks the table against OpenCC and that extraction
-# never needs OpenCC.
+# on first need. tests/extract/test_import_cost.py checks the table against OpenCC and that
+# extraction never needs OpenCC.
 _FROZEN_VARIANTS = (
     "与與 专專 业業 丢丟 为爲 乐樂 书書 于於 产產 从從 们們 会會 传傳 "
     "体體 党黨 关關 兴興 内內 准準 击擊 删刪 办辦 务務 区區 华華 协協 "
