@@ -25,7 +25,6 @@ class FetchResult:
     attachment_text: str | None = None
     parent_url: str | None = None
     error: str | None = None
-    links_found: int = 0
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property

@@ -136,7 +136,7 @@ class RegwatchSpider(scrapy.Spider):
             yield self._result(response, error=f"listing answered HTTP {response.status}")
             return
         listing = parse_listing(response.body, response.url, source.follow, _charset(response))
-        yield self._result(response, links_found=len(listing.links))
+        yield self._result(response)
         for url in listing.links:
             yield from self._page_request(source.id, url, "policy", None)
         depth = response.meta["depth"]

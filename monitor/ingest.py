@@ -102,10 +102,6 @@ class Ingestor:
         ):
             self.flush()
 
-    def ingest(self, result: FetchResult) -> list[Event]:
-        self.add(result)
-        return self.flush()
-
     def flush(self) -> list[Event]:
         batch, self._pending = self._pending, []
         if not batch:

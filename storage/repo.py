@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Event, Page, SiteLine, SiteStat, Snapshot, Source, Subscription
@@ -167,10 +167,3 @@ def site_boilerplate(
         select(SiteLine.line).where(SiteLine.site == site, SiteLine.pages >= threshold)
     )
     return frozenset(rows)
-
-
-def count_pages(session: Session, source_id: str | None = None) -> int:
-    query = select(func.count(Page.id))
-    if source_id is not None:
-        query = query.where(Page.source_id == source_id)
-    return int(session.scalar(query) or 0)
