@@ -60,7 +60,9 @@ def crawl_argv(
         entry = [str(Path(__file__).with_name("what_if.py")), *scrapy_set, "--"]
     else:
         entry = ["-m", "monitor.cli"]
-    argv = [sys.executable, *entry, "--config", str(config), "--db", f"sqlite:///{db}", "crawl"]
+    # The daemon's crawl process ends at the outbox too; delivery is timed apart (deliver()).
+    argv = [sys.executable, *entry, "--config", str(config), "--db", f"sqlite:///{db}", "crawl",
+            "--queue-only"]  # fmt: skip
     if profile_to is None:
         return argv
     py_spy = Path(sys.executable).with_name("py-spy")
@@ -74,6 +76,16 @@ def run_crawl(
     measured = run_measured(crawl_argv(config, db, profile_to, scrapy_set), cwd=ROOT)
     if measured.returncode != 0:
         raise RuntimeError(f"regwatch crawl failed ({measured.returncode}):\n{measured.stderr}")
+    return measured
+
+
+def deliver(config: Path, db: Path) -> Measured:
+    """One dispatcher pass over the outbox, as the daemon makes after a crawl."""
+    argv = [sys.executable, "-m", "monitor.cli", "--config", str(config), "--db", f"sqlite:///{db}",
+            "dispatch", "--once"]  # fmt: skip
+    measured = run_measured(argv, cwd=ROOT)
+    if measured.returncode != 0:
+        raise RuntimeError(f"regwatch dispatch failed ({measured.returncode}):\n{measured.stderr}")
     return measured
 
 

@@ -3,12 +3,13 @@
     python bench/run.py [--pages 2000] [--peer urlwatch [--install-peer]] [--profile]
 
 Phases: (1) first crawl of N policy pages; (2) unchanged re-crawl; (3) re-crawl after every
-20th page was edited (5 %). Each crawl is one `regwatch crawl` process (fetch → extract →
-compare → store → outbox → delivery to a local webhook); with `--peer urlwatch` each phase also
-runs urlwatch 2.29 on the same pages right after it. Printed per phase and tool: wall time
-(process start to exit), pages/s (N / wall), peak RSS of the process tree, store size (regwatch's
-SQLite database; urlwatch's cache), bytes added, and the pages reported changed — which in phase
-3 must be exactly the edited pages.
+20th page was edited (5 %). Each crawl is one `regwatch crawl --queue-only` process (fetch →
+extract → compare → store → outbox, what the daemon's crawl process does), followed by one
+`regwatch dispatch --once` delivering the alerts to a local webhook, timed apart; with
+`--peer urlwatch` each phase also runs urlwatch 2.29 on the same pages right after it. Printed
+per phase and tool: wall time (process start to exit), pages/s (N / wall), peak RSS of the
+process tree, store size (regwatch's SQLite database; urlwatch's cache), bytes added, and the
+pages reported changed — which in phase 3 must be exactly the edited pages.
 """
 
 from __future__ import annotations
@@ -144,6 +145,7 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
             profile = workdir / f"profile-phase{index + 1}.txt" if args.profile else None
             load = os.getloadavg()[0]
             measured = rw.run_crawl(config, db, profile, args.scrapy_set)
+            delivery = rw.deliver(config, db)
             after = rw.db_state(db)
             counts = rw.crawl_counts(db, run_id)
             run_id = counts.pop("last_run_id")
@@ -168,6 +170,7 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
                         "body_bytes_added": after.blob_bytes - before.blob_bytes,
                         "events": {k: v for k, v in events.items() if v},
                         "alerts_delivered": sink.received - alerts_before,
+                        "delivery_wall": delivery.wall,
                         "crawl": counts,
                     },
                 )
@@ -245,7 +248,8 @@ def render(result: dict[str, Any]) -> str:
             notes = (
                 f"pages={extra['policy_pages']} snapshots+{extra['snapshots_added']} "
                 f"bodies+{extra['bodies_added']} ({_mb(extra['body_bytes_added'])}) "
-                f"events={extra['events'] or '{}'} alerts={extra['alerts_delivered']}"
+                f"events={extra['events'] or '{}'} alerts={extra['alerts_delivered']} "
+                f"delivered in {extra['delivery_wall']:.1f} s"
             )
         else:
             notes = f"new={extra['new']} errors={extra['errors']}"

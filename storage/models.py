@@ -145,15 +145,18 @@ class Snapshot(Base):
     def text(self) -> str:
         """The clean text, kept zstd-compressed (with the site's dictionary when it has one)."""
         cached: str | None = self.__dict__.get("_text")
-        if cached is None:
-            session = object_session(self)
-            cached = codec.decompress(self.text_z, lambda i: dictionary(session, i)).decode()
-            self.__dict__["_text"] = cached
-        return cached
+        return cached if cached is not None else self.decode_text()
 
     @text.setter
     def text(self, value: str) -> None:
         self.set_text(value)
+
+    def decode_text(self) -> str:
+        """Decompress now, while the session that can load the site's dictionary is open."""
+        session = object_session(self)
+        text = codec.decompress(self.text_z, lambda i: dictionary(session, i)).decode()
+        self.__dict__["_text"] = text
+        return text
 
     def set_text(self, value: str, compressor: zstandard.ZstdCompressor | None = None) -> None:
         self.text_z = codec.compress(value.encode("utf-8"), compressor)

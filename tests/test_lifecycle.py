@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from crawler.simsite import GeneratedSite, SimSite
 from storage.db import Database
-from storage.models import Event, Outbox, Page
+from storage.models import DeliveryAttempt, Event, Outbox, Page, ZstdDict
 
 
 @pytest.fixture
@@ -177,6 +177,33 @@ def test_first_crawl_of_a_big_new_source_alerts_nothing(
             pages = session.scalar(select(func.count()).select_from(Page))
         assert pages == 200
         assert world.events() == [] and world.alerts() == 0
+
+
+def test_alerts_on_compressed_snapshots_render_in_another_process(
+    cli: Any, db_url: str, tmp_path: Path, http: Any
+) -> None:
+    """The daemon's dispatcher is not the process that stored the snapshots: it must load the
+    site's zstd dictionary (trained after 48 pages) from the database to render the diff."""
+    with GeneratedSite(60, page_size=50) as big:
+        source = {"id": "gen", "name": "generated", "pages": big.policy_urls()}
+        hook = http.url("json", "/alerts")
+        subscriptions = [{"id": "all", "notify": [hook]}]
+        world = World(
+            cli, db_url, tmp_path / "regwatch.yaml", [source], subscriptions=subscriptions
+        )
+        world.crawl("--queue-only")
+        edited = big.edit_every_kth(20)
+        world.crawl("--queue-only")
+        with world.db.read() as session:
+            dictionaries = session.scalar(select(func.count()).select_from(ZstdDict))
+        assert dictionaries and len(edited) == 3
+
+        cli("--config", str(world.path), "dispatch", "--once")
+
+        assert len(http.delivered("/alerts")) == len(edited) == world.alerts()
+        with world.db.read() as session:
+            failed = session.scalars(select(DeliveryAttempt).where(~DeliveryAttempt.ok)).all()
+        assert [a.error for a in failed] == []
 
 
 def test_flapping_page_is_reported_as_reverted_then_silenced(

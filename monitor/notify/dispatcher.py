@@ -300,6 +300,8 @@ class Dispatcher:
         snapshots = {
             s.id: s for s in session.scalars(select(Snapshot).where(Snapshot.id.in_(snapshot_ids)))
         }
+        for snapshot in snapshots.values():
+            snapshot.decode_text()  # once detached, it could not load its site's zstd dictionary
         source_ids = {e.source_id for e in events.values()}
         sources = {
             s.id: s for s in session.scalars(select(Source).where(Source.id.in_(source_ids)))

@@ -194,7 +194,9 @@ def test_restart_spreads_fifty_overdue_sources_over_the_window(
     wait(lambda: len({r.source_id for r in world.runs()}) == 50, timeout=60)
     starts = sorted({r.source_id: r.started_at.timestamp() for r in world.runs()}.values())
     first_second = [s for s in starts if s - starts[0] < 1.0]
-    assert len(first_second) <= 10  # no stampede at start-up
+    # no stampede at start-up: about what the spread made due in that second (50 / window; one
+    # crawl at a time on the domain takes each batch of due sources), far from all 50
+    assert len(first_second) <= 1.5 * 50 / window
     assert starts[-1] - starts[0] >= 0.6 * window
     assert starts[-1] - started < window + 15
     assert daemon.stop() == 0
