@@ -74,13 +74,9 @@ def main(
 def context(ctx: typer.Context) -> AppContext:
     options: Options = ctx.obj
     try:
-        app_context = open_context(options.config, options.database)
+        return open_context(options.config, options.database)
     except ConfigError as exc:
         fail(str(exc), 2)
-    # Closing the last connection folds SQLite's write-ahead log into the database file and
-    # removes it, so a command leaves no log of up to a few MB beside the database.
-    ctx.call_on_close(app_context.db.dispose)
-    return app_context
 
 
 @app.command("check-config")

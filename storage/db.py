@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,10 @@ class Database:
             _ensure_parent_dir(url)
             self.writer = _sqlite_engine(url, busy_timeout_ms, immediate=True)
             self.reader = _sqlite_engine(url, busy_timeout_ms, immediate=False)
+            # Python need not free every object at exit (one a daemon thread still holds, say),
+            # and connections left open keep the write-ahead log (up to a few MB) beside the
+            # file; closing them makes SQLite fold it into the database and remove it.
+            weakref.finalize(self, _dispose, self.writer, self.reader)
         else:
             self.writer = create_engine(url, pool_pre_ping=True, json_serializer=_json)
             self.reader = self.writer
@@ -57,6 +62,11 @@ class Database:
         self.writer.dispose()
         if self.reader is not self.writer:
             self.reader.dispose()
+
+
+def _dispose(*engines: Engine) -> None:
+    for engine in engines:
+        engine.dispose()
 
 
 def _json(value: Any) -> str:

@@ -156,15 +156,29 @@ class _Walk:
             self._emit([(0, old_text)])
             return
         self.old, self.new = split_units(old_text), split_units(new_text)
-        old_bodies = [unit.body for unit in self.old]
-        new_bodies = [unit.body for unit in self.new]
-        matcher = SequenceMatcher(None, old_bodies, new_bodies, autojunk=False)
+        # Units left exactly as they were anchor the walk, and only between them are units
+        # paired by body. Pairing by body first could pair a unit with a namesake: where
+        # articles share one wording, a space added to 第六条 made 第六条 "renumbered" to 第七条.
+        old_texts = [unit.text for unit in self.old]
+        new_texts = [unit.text for unit in self.new]
+        matcher = SequenceMatcher(None, old_texts, new_texts, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                self._emit([(0, "".join(old_texts[i1:i2]))])
+            else:
+                self._by_body(self.old[i1:i2], self.new[j1:j2])
+
+    def _by_body(self, old: list[Unit], new: list[Unit]) -> None:
+        """Units with unchanged bodies (renumbered ones) first, then the rest by likeness."""
+        matcher = SequenceMatcher(
+            None, [unit.body for unit in old], [unit.body for unit in new], autojunk=False
+        )
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
-                    self._pair(self.old[i], self.new[j], same_body=True)
+                    self._pair(old[i], new[j], same_body=True)
             else:
-                self._gap(self.old[i1:i2], self.new[j1:j2])
+                self._gap(old[i1:i2], new[j1:j2])
 
     @property
     def units_touched(self) -> int:

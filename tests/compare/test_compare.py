@@ -339,3 +339,14 @@ def test_apply_diff_rebuilds_edited_regulations(data: st.DataObject, old: str) -
 @given(st.text(max_size=200), st.text(max_size=200))
 def test_apply_diff_rebuilds_any_text(old: str, new: str) -> None:
     assert apply_diff(old, compare(old, new)) == new
+
+
+def test_space_in_one_of_many_like_worded_articles_is_cosmetic() -> None:
+    """Found by Hypothesis: articles sharing one wording must not be paired by wording alone,
+    or a space added to 第六条 reads as 第六条 added, 第六条 → 第七条 and 第七条 removed."""
+    body = "参保人员在定点医疗机构发生的政策范围内普通门诊医疗费用，纳入统筹基金支付范围。"
+    old = "\n".join(f"第{n}条\u3000{body}" for n in "一二三四五六七")
+    new = old.replace("第六条\u3000参保", "第六条\u3000参\u3000保")
+    result = compare(old, new)
+    assert result.kind == "cosmetic" and result.units == []
+    assert apply_diff(old, result) == new
