@@ -79,7 +79,7 @@ def scrapy_settings(
         "COOKIES_ENABLED": False,
         "HTTPCACHE_ENABLED": False,
         "LOG_LEVEL": log_level,
-        "TWISTED_REACTOR": "twisted.internet.epollreactor.EPollReactor",
+        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         "DOWNLOADER_MIDDLEWARES_BASE": _used(default_settings.DOWNLOADER_MIDDLEWARES_BASE),
         "DOWNLOADER_MIDDLEWARES": {

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
+from twisted.python.failure import Failure
 
 from config.schema import SourceConfig
 from crawler.listing import canonical_url
@@ -116,6 +117,13 @@ def run_crawl(
     process = CrawlerProcess(settings)
     _quiet_scrapy(log_level)
     crawler = process.create_crawler(RegwatchSpider)
+
+    def did_not_run(failure: Failure) -> None:
+        """Scrapy only logs a crawl that raised (one that could not even start, say), and its
+        runs would be closed as `ok` with nothing fetched: it failed."""
+        log.error("crawl did not complete:\n%s", failure.getTraceback())
+        ingestor.failure = f"crawl did not complete: {failure.getErrorMessage()}"
+
     process.crawl(
         crawler,
         sources=specs,
@@ -123,7 +131,7 @@ def run_crawl(
         boilerplate=boilerplate,
         only_urls=only_urls,
         ingestor=ingestor,
-    )
+    ).addErrback(did_not_run)
     process.start()
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
     reports = _close_runs(ctx, run_ids, ingestor, reason, baseline=only_urls is None)
