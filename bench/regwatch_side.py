@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,17 @@ def deliver(config: Path, db: Path) -> Measured:
     return measured
 
 
+@contextmanager
+def _read_only(db: Path) -> Iterator[sqlite3.Connection]:
+    """Closed on leaving (sqlite3's own context manager only commits): an open connection here
+    would keep regwatch's write-ahead log on disk, and in the store size, after it exits."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
 @dataclass
 class DbState:
     size: int = 0
@@ -106,7 +118,7 @@ class DbState:
 def db_state(db: Path) -> DbState:
     if not db.exists():
         return DbState()
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+    with _read_only(db) as conn:
 
         def one(sql: str) -> int:
             return int(conn.execute(sql).fetchone()[0] or 0)
@@ -127,7 +139,7 @@ def db_state(db: Path) -> DbState:
 
 def events_since(db: Path, after_id: int, kind: str) -> list[str]:
     """URLs of the events of one type recorded after event `after_id`."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+    with _read_only(db) as conn:
         rows = conn.execute(
             "SELECT url FROM events WHERE id > ? AND type = ? ORDER BY id", (after_id, kind)
         ).fetchall()
@@ -136,7 +148,7 @@ def events_since(db: Path, after_id: int, kind: str) -> list[str]:
 
 def crawl_counts(db: Path, after_run_id: int) -> dict[str, int]:
     """Totals of the crawl runs after `after_run_id`: pages reached, fetched (200), 304, errors."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+    with _read_only(db) as conn:
         row = conn.execute(
             "SELECT sum(pages), sum(fetched), sum(not_modified), sum(errors), max(id) "
             "FROM crawl_runs WHERE id > ?",
