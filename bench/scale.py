@@ -153,7 +153,7 @@ class _NullRunner:
 def measure_ticks(db_url: str, config: Path, runs: int) -> dict[str, Any]:
     from monitor.context import open_context
     from monitor.daemon.service import Daemon
-    from monitor.notify import Dispatcher
+    from monitor.notify.dispatcher import Dispatcher
 
     ctx = open_context(config, db_url)
     now = datetime.now(UTC)

@@ -156,7 +156,7 @@ def crawl(
 
 def deliver_now(app_context: AppContext) -> None:
     """Hand fresh alerts to their channels now instead of waiting for the daemon's next tick."""
-    from monitor.notify import Dispatcher
+    from monitor.notify.dispatcher import Dispatcher
 
     dispatcher = Dispatcher(app_context.db, app_context.loaded)
     while dispatcher.run_once().claimed:

@@ -15,7 +15,7 @@ from crawler.simsite import SimSite
 
 # Pulled in by Scrapy components regwatch does not run (cookies, remote control, telnet), and
 # Alembic, which only a database below head needs.
-UNUSED = ("tldextract", "aiohttp", "twisted.conch", "alembic")
+UNUSED = ("tldextract", "aiohttp", "twisted.conch", "alembic", "monitor.notify.testsend")
 _SCRIPT = """
 import atexit, json, sys
 atexit.register(lambda: print(json.dumps([m for m in {unused!r} if m in sys.modules])))

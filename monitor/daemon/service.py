@@ -25,7 +25,7 @@ from config.schema import DaemonSettings
 from monitor.context import AppContext, source_row
 from monitor.daemon import plan
 from monitor.daemon.runner import CrawlHandle, CrawlRunner
-from monitor.notify import Dispatcher
+from monitor.notify.dispatcher import Dispatcher
 from storage.models import CrawlRun, Source
 from storage.repo import sync_sources, sync_subscriptions
 

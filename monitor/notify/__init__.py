@@ -1,10 +1,12 @@
-"""Alerts: match events to subscriptions, queue them in the outbox, deliver them via Apprise."""
+"""Alerts: match events to subscriptions, queue them in the outbox, deliver them via Apprise.
+
+Delivery (`monitor.notify.dispatcher`, `monitor.notify.testsend`) is imported from its own
+module by the commands that deliver: a crawl process only queues alerts.
+"""
 
 from monitor.notify.channels import Channel, channel_key, channels_of
-from monitor.notify.dispatcher import Dispatcher, DispatchStats
 from monitor.notify.enqueue import DEAD, DELIVERED, DIGEST, PENDING, SENDING, enqueue
 from monitor.notify.render import DigestItem, render_digest, render_message
-from monitor.notify.testsend import send_test
 
 __all__ = [
     "DEAD",
@@ -14,12 +16,9 @@ __all__ = [
     "SENDING",
     "Channel",
     "DigestItem",
-    "DispatchStats",
-    "Dispatcher",
     "channel_key",
     "channels_of",
     "enqueue",
     "render_digest",
     "render_message",
-    "send_test",
 ]

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Any, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 import typer
@@ -27,11 +27,12 @@ from sqlalchemy import CursorResult, select, update
 
 from monitor.context import AppContext, open_context
 from monitor.notify.channels import all_channel_secrets
-from monitor.notify.dispatcher import Dispatcher
 from monitor.notify.enqueue import DEAD, DELIVERED, DIGEST, PENDING, SENDING
-from monitor.notify.testsend import send_test
 from monitor.redaction import scrub
 from storage.models import Event, Outbox, utcnow
+
+if TYPE_CHECKING:  # loaded by the commands that deliver, not by every `regwatch` start
+    from monitor.notify.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +163,8 @@ def notify_test(
     console = console or Console()
     context, secrets = _open(config_path, database)
     try:
+        from monitor.notify.testsend import send_test
+
         outcomes = send_test(context.loaded, subscription_id)
     except KeyError:
         known = ", ".join(s.id for s in context.config.subscriptions) or "none"
@@ -185,6 +188,8 @@ def dispatch(
 ) -> int:
     """Deliver the outbox until SIGTERM/SIGINT (or, with `once`, until nothing is due)."""
     context, _ = _open(config_path, database)
+    from monitor.notify.dispatcher import Dispatcher
+
     dispatcher = Dispatcher(context.db, context.loaded, workers=workers)
     tick = context.config.daemon.tick.total_seconds()
     try:

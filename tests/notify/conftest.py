@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from monitor.compare import compare
 from monitor.context import AppContext, open_context
-from monitor.notify import Dispatcher, enqueue
+from monitor.notify import enqueue
+from monitor.notify.dispatcher import Dispatcher
 from storage.blobs import put_blob
 from storage.models import DeliveryAttempt, Event, Outbox, Page, Snapshot
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from config.loader import load_config
-from monitor.notify import DEAD, DELIVERED, PENDING, SENDING, Dispatcher
+from monitor.notify import DEAD, DELIVERED, PENDING, SENDING
 from monitor.notify.channels import Channel, Target
-from monitor.notify.dispatcher import INTERRUPTED
+from monitor.notify.dispatcher import INTERRUPTED, Dispatcher
 from storage.models import Outbox
 
 
