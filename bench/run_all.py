@@ -28,7 +28,9 @@ HERE = Path(__file__).resolve().parent
 def settings_section(result: dict[str, Any]) -> list[str]:
     crawl = ", ".join(f"`{k}: {v}`" for k, v in result["crawl_settings"].items())
     return [
-        f"- regwatch: `regwatch crawl` per phase, config `crawl:` {crawl}; one source per "
+        f"- regwatch: `regwatch crawl --queue-only` per phase (fetch → extract → compare → "
+        f"store → outbox, as the daemon's crawl process), then `regwatch dispatch --once` "
+        f"delivering the alerts, timed apart; config `crawl:` {crawl}; one source per "
         f"simulated site; policies discovered on listing pages (`--discovery "
         f"{result['discovery']}`); a subscription delivering to a local webhook (json://).",
         "- urlwatch 2.29: its fixed pool of 10 threads; one job per page with "
@@ -65,7 +67,8 @@ def write_results(
         "",
         "## Three phases on the generated site, side by side with urlwatch",
         "",
-        f"Command: `python bench/run.py --pages {bench['pages']} --peer urlwatch` "
+        f"Command: `python bench/run.py --pages {bench['pages']} --peer urlwatch "
+        f"--rounds {(bench.get('timing') or {}).get('rounds', 0)}` "
         f"({bench['seconds']} s).",
         "",
         *settings_section(bench),

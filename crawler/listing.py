@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qs, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import charset_normalizer
@@ -96,9 +97,12 @@ def _is_tracking(key: str, value: str) -> bool:
     return k in _CACHE_BUSTERS and bool(_RANDOM_VALUE.match(value))
 
 
+@lru_cache(maxsize=1 << 16)
 def canonical_url(url: str) -> str:
     """Identity of a page: tracking parameters and fragment dropped, scheme/host lowercased,
-    default port removed, remaining parameters sorted (`?id=123` is kept)."""
+    default port removed, remaining parameters sorted (`?id=123` is kept).
+
+    Cached: the same navigation and pagination links recur on every listing page of a site."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
