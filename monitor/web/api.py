@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from config.schema import EventType
 from monitor.context import AppContext
-from monitor.daemon.status import collect
+from monitor.daemon.status import LastCrawl, Status, collect
 from monitor.history import event_record, render_diff
 from monitor.web import queries
 from monitor.web.actions import start_job
@@ -61,16 +61,6 @@ class ChangeDetail(ChangeItem):
     diff_html: str | None = Field(description="Side-by-side HTML table, text escaped")
     from_version: int | None
     to_version: int | None
-
-
-class LastCrawl(BaseModel):
-    started_at: datetime
-    finished_at: datetime | None
-    status: str
-    pages: int
-    changes: int
-    errors: int
-    error: str | None
 
 
 class SourceItem(BaseModel):
@@ -135,23 +125,6 @@ class VersionDetail(VersionItem):
     encoding: str | None
     text: str = Field(description="Clean text")
     meta: dict[str, Any] = Field(description="文号, 发文机关, dates, attachments…")
-
-
-class SourceStatus(BaseModel):
-    id: str
-    name: str
-    schedule: str
-    in_config: bool
-    crawling: bool
-    last_crawl: LastCrawl | None
-    next_run: datetime | None
-    consecutive_failures: int
-
-
-class Status(BaseModel):
-    daemon: str | None = Field(description="Who holds the daemon lock, null when none runs")
-    sources: list[SourceStatus]
-    outbox: dict[str, int]
 
 
 class RecrawlPage(BaseModel):
@@ -376,8 +349,9 @@ def version(request: Request, page_id: RowId, version: RowId) -> dict[str, Any]:
 
 
 @router.get("/status", response_model=Status)
-def status(request: Request) -> dict[str, Any]:
-    return collect(_ctx(request)).to_json()
+def status(request: Request) -> Status:
+    """What `regwatch status --json` prints."""
+    return collect(_ctx(request))
 
 
 @router.post(
