@@ -11,19 +11,10 @@ from collections.abc import Callable
 from starlette.requests import Request
 
 from monitor.history import EVENT_LABELS
+from monitor.notify.labels import LABELS
 
 LANGUAGES = ("zh", "en")
 LANG_COOKIE = "regwatch_lang"
-
-_EVENT_LABELS_EN = {
-    "new": "New",
-    "changed": "Changed",
-    "cosmetic": "Cosmetic",
-    "removed": "Removed",
-    "moved": "Moved",
-    "restored": "Restored",
-    "reverted": "Reverted",
-}
 
 # key: (Chinese, English)
 _LABELS: dict[str, tuple[str, str]] = {
@@ -218,5 +209,7 @@ def translator(lang: str) -> Callable[..., str]:
 
 
 def event_label(event_type: str, lang: str) -> str:
-    labels = EVENT_LABELS if lang == "zh" else _EVENT_LABELS_EN
-    return labels.get(event_type, event_type)
+    """Chinese as the CLI says it; English as the alerts say it."""
+    if lang == "zh":
+        return EVENT_LABELS.get(event_type, event_type)
+    return LABELS["en"].get(event_type, event_type)
