@@ -21,10 +21,8 @@ import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import asdict, dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from subprocess import PIPE, Popen
 from typing import Any
@@ -34,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import peer as peer_mod
 import regwatch_side as rw
 from proctree import MB, file_size
+
+from monitor.demo import AlertSink
 
 HERE = Path(__file__).resolve().parent
 PHASES = ("first crawl", "unchanged re-crawl", "5 % edited re-crawl")
@@ -53,34 +53,6 @@ class PhaseResult:
     load: float
     """The machine's 1-minute load average when the run started: other work skews figures."""
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-class Sink(ThreadingHTTPServer):
-    """The alert channel: a local webhook that counts what it receives."""
-
-    def __init__(self) -> None:
-        self.received = 0
-        self._lock = threading.Lock()
-        sink = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers["Content-Length"] or 0))
-                with sink._lock:
-                    sink.received += 1
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"json://127.0.0.1:{self.server_address[1]}/alerts"
 
 
 class Site:
@@ -153,7 +125,7 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
     if use_peer:
         peer_mod.ensure_peer(venv, install=args.install_peer)
     site = Site(args.pages, args.seed)
-    sink = Sink()
+    sink = AlertSink()
     results: list[PhaseResult] = []
     checks: dict[str, Any] = {}
     timing: dict[str, Any] = {}
@@ -171,7 +143,7 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
             if index == 2:
                 edited = site.ask(f"edit {args.edit_every}")["edited"]
             before = rw.db_state(db)
-            alerts_before = sink.received
+            alerts_before = len(sink.received)
             site.ask("stats")
             profile = workdir / f"profile-phase{index + 1}.txt" if args.profile else None
             load = os.getloadavg()[0]
@@ -200,7 +172,7 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
                         "bodies_added": after.blobs - before.blobs,
                         "body_bytes_added": after.blob_bytes - before.blob_bytes,
                         "events": {k: v for k, v in events.items() if v},
-                        "alerts_delivered": sink.received - alerts_before,
+                        "alerts_delivered": len(sink.received) - alerts_before,
                         "delivery_wall": delivery.wall,
                         "crawl": counts,
                     },

@@ -27,8 +27,9 @@ from storage.models import Event, Snapshot
 DEMO_CONFIG = Path(__file__).resolve().parents[1] / "config" / "demo.yaml"
 
 
-class _Sink(ThreadingHTTPServer):
-    """The demo's alert channel: a local webhook that keeps what it receives."""
+class AlertSink(ThreadingHTTPServer):
+    """A local webhook that keeps what it receives: the alert channel of the demo and of the
+    benchmark. Serves from a thread of its own as soon as it is made; `shutdown()` stops it."""
 
     def __init__(self) -> None:
         self.received: list[bytes] = []
@@ -46,13 +47,18 @@ class _Sink(ThreadingHTTPServer):
                 return
 
         super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        """As a json:// Apprise URL."""
+        return f"json://127.0.0.1:{self.server_address[1]}/alerts"
 
 
 def run_demo(console: Console, keep: Path | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="regwatch-demo-"))
     database = keep or workdir / "demo.db"
-    sink = _Sink()
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    sink = AlertSink()
     with SimSite() as site:
         env = {
             **os.environ,
