@@ -4,9 +4,9 @@ With `DOWNLOAD_DELAY = 0`, Scrapy 2.19 drains a slot's whole queue in one pass: 
 is only counted as transferring once its task runs, so `free_transfer_slots()` never drops and a
 domain limited to 3 gets every queued request at once (tests/test_crawl_concurrency.py saw 16
 in flight). A delay floor hides the bug but caps a slot at one request per event-loop turn,
-which cost ~0.8 s of a 5.6 s unchanged re-crawl of the 2,000-page bench site. Here a request is counted the
-moment it is dispatched; Scrapy's own `_download` adds it to the same set again (a no-op) and
-removes it when the response is in, so nothing else changes.
+which cost ~0.8 s of a 5.6 s unchanged re-crawl of the 2,000-page bench site. Here a request is
+counted the moment it is dispatched; Scrapy's own `_download` adds it to the same set again (a
+no-op) and removes it when the response is in, so nothing else changes.
 """
 
 from __future__ import annotations
