@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from crawler.extract import PolicyDocument
+from storage.repo import ListingState
 
 
 @dataclass
@@ -24,6 +25,7 @@ class FetchResult:
     document: PolicyDocument | None = None
     attachment_text: str | None = None
     parent_url: str | None = None
+    listing: ListingState | None = None  # a listing page read (or known unchanged)
     error: str | None = None
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 

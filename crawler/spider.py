@@ -1,8 +1,8 @@
 """One spider for a batch of sources, so sources on one domain share that domain's download slot.
 
 The spider only fetches and extracts (pure work); storing, comparing and alerting happen in the
-item pipeline the caller installs. Known pages are asked for conditionally, and bytes that hash
-to the last stored version are never extracted again.
+item pipeline the caller installs. Known pages and listings are asked for conditionally, and bytes
+that hash to the last stored version are never extracted (or, for a listing, parsed) again.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 from crawler.extract import extract, extract_attachment_text
 from crawler.items import FetchResult
 from crawler.listing import canonical_url, parse_listing
-from storage.repo import KnownPage
+from storage.repo import KnownPage, ListingState
 
 # Statuses the spider wants to see itself (redirects stay with Scrapy's RedirectMiddleware);
 # anything else reaches the errback and is recorded as a fetch error.
@@ -46,6 +46,7 @@ class RegwatchSpider(scrapy.Spider):
         self,
         sources: Iterable[SourceSpec],
         known: Mapping[str, Mapping[str, KnownPage]],
+        listings: Mapping[str, Mapping[str, ListingState]] | None = None,
         boilerplate: Callable[[str], frozenset[str]] | None = None,
         only_urls: Mapping[str, str] | None = None,
         **kwargs: Any,
@@ -53,6 +54,7 @@ class RegwatchSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.sources = {s.id: s for s in sources}
         self.known = known
+        self.listings = listings or {}
         self.boilerplate = boilerplate or (lambda _site: frozenset())
         self.only_urls = only_urls
         self._requested: set[str] = set()
@@ -82,12 +84,20 @@ class RegwatchSpider(scrapy.Spider):
                     yield request
 
     def _listing_request(self, source: SourceSpec, url: str, depth: int) -> Request:
+        headers: dict[str, str] = {}
+        state = self.listings.get(source.id, {}).get(url)
+        if state is not None:
+            if state.etag:
+                headers["If-None-Match"] = state.etag
+            if state.last_modified:
+                headers["If-Modified-Since"] = state.last_modified
         return Request(
             url,
             callback=self.parse_listing,
             errback=self.failed,
             dont_filter=depth == 1,
             priority=10,
+            headers=headers,
             meta={
                 "source_id": source.id,
                 "request_url": url,
@@ -132,16 +142,36 @@ class RegwatchSpider(scrapy.Spider):
 
     def parse_listing(self, response: Response) -> Iterable[Any]:
         source = self.sources[response.meta["source_id"]]
-        if response.status != 200:
+        known = self.listings.get(source.id, {}).get(response.meta["request_url"])
+        unchanged = known is not None and response.status == 304
+        if response.status == 200:
+            digest = hashlib.sha256(response.body).hexdigest()
+            unchanged = known is not None and known.body_hash == digest
+        elif not unchanged:
             yield self._result(response, error=f"listing answered HTTP {response.status}")
             return
-        listing = parse_listing(response.body, response.url, source.follow, _charset(response))
-        yield self._result(response)
-        for url in listing.links:
-            yield from self._page_request(source.id, url, "policy", None)
+        if unchanged:
+            assert known is not None
+            state = ListingState(
+                _header(response, b"ETag") or known.etag,
+                _header(response, b"Last-Modified") or known.last_modified,
+                known.body_hash,
+                known.next_pages,
+            )
+        else:
+            listing = parse_listing(response.body, response.url, source.follow, _charset(response))
+            state = ListingState(
+                _header(response, b"ETag"),
+                _header(response, b"Last-Modified"),
+                digest,
+                tuple(listing.next_pages),
+            )
+            for url in listing.links:
+                yield from self._page_request(source.id, url, "policy", None)
+        yield self._result(response, listing=state)
         depth = response.meta["depth"]
         if depth < source.max_listing_pages:
-            for url in listing.next_pages[: source.max_listing_pages - depth]:
+            for url in state.next_pages[: source.max_listing_pages - depth]:
                 yield self._listing_request(source, url, depth + 1)
 
     def parse_page(self, response: Response) -> Iterable[Any]:

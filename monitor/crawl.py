@@ -23,7 +23,13 @@ from crawler.spider import RegwatchSpider, SourceSpec
 from monitor.context import AppContext
 from monitor.ingest import Ingestor, IngestStats
 from storage.models import CrawlRun, Source
-from storage.repo import known_pages, page_by_url, site_boilerplate
+from storage.repo import (
+    known_pages,
+    listing_states,
+    page_by_url,
+    save_listing_states,
+    site_boilerplate,
+)
 
 log = logging.getLogger("regwatch.crawl")
 
@@ -100,6 +106,7 @@ def run_crawl(
         run_ids = {sid: run.id for sid, run in runs.items()}
     with ctx.db.read() as session:
         known = {sid: known_pages(session, sid) for sid in involved}
+        listings = {sid: listing_states(session, sid) for sid in involved}
 
     @cache
     def boilerplate(site: str) -> frozenset[str]:
@@ -128,6 +135,7 @@ def run_crawl(
         crawler,
         sources=specs,
         known=known,
+        listings=listings,
         boilerplate=boilerplate,
         only_urls=only_urls,
         ingestor=ingestor,
@@ -186,8 +194,11 @@ def _close_runs(
                 source.consecutive_failures = 0
             elif status != "interrupted":
                 source.consecutive_failures += 1
-            if baseline and status == "ok" and source.baseline_at is None:
-                source.baseline_at = finished
+            if baseline and status == "ok":
+                if source.baseline_at is None:
+                    source.baseline_at = finished
+                listings = ingestor.listings.get(source_id, {})
+                save_listing_states(session, source_id, listings, finished)
             reports.append(SourceReport(source_id, run_id, status, stats))
             log.info(
                 "crawl source=%s status=%s pages=%d fetched=%d not_modified=%d events=%d errors=%d",

@@ -35,7 +35,7 @@ from monitor.notify import enqueue
 from storage.blobs import SiteCodecs, put_blob
 from storage.db import Database
 from storage.models import Event, Page, Snapshot, Source
-from storage.repo import page_by_url, recent_key_hashes, record_site_lines
+from storage.repo import ListingState, page_by_url, recent_key_hashes, record_site_lines
 
 log = logging.getLogger("regwatch.ingest")
 
@@ -82,6 +82,8 @@ class Ingestor:
         self.batch_size = batch_size
         self.max_delay = max_delay
         self.stats: dict[str, IngestStats] = {}
+        # Listing pages read in this crawl, per source: saved when the source's run completes.
+        self.listings: dict[str, dict[str, ListingState]] = {}
         self._pending: list[FetchResult] = []
         self.failure: str | None = None
         self._oldest = 0.0
@@ -92,6 +94,8 @@ class Ingestor:
             if result.error:
                 stats.errors += 1
                 stats.error_messages.append(f"{result.url}: {result.error}")
+            elif result.listing is not None:
+                self.listings.setdefault(result.source_id, {})[result.url] = result.listing
             return
         if not self._pending:
             self._oldest = time.monotonic()

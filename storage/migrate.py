@@ -17,7 +17,7 @@ from storage.db import Database
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _PG_LOCK_KEY = 0x7265677761  # "regwa": one upgrader at a time on a shared PostgreSQL
 

@@ -272,6 +272,24 @@ class CrawlRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+class ListingPage(Base):
+    """A listing page as the last completed crawl saw it. A listing that answers 304, or the
+    same bytes, links to nothing new: every policy it linked to is already a page that the
+    crawl asks for anyway, so it is not parsed again, and the next pages it linked to (kept
+    here) are still followed. Only a crawl that completed saves these: an interrupted one may
+    not have reached every page its listings linked to."""
+
+    __tablename__ = "listing_pages"
+
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    body_hash: Mapped[str] = mapped_column(String(64))
+    next_pages: Mapped[list[Any]] = mapped_column(default=list)
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class SiteLine(Base):
     """How many pages of a site carry a line: lines on most pages are the site's boilerplate."""
 

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Event, Page, SiteLine, SiteStat, Snapshot, Source, Subscription
+from storage.models import (
+    Event,
+    ListingPage,
+    Page,
+    SiteLine,
+    SiteStat,
+    Snapshot,
+    Source,
+    Subscription,
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,49 @@ def known_pages(session: Session, source_id: str) -> dict[str, KnownPage]:
         .where(Page.source_id == source_id)
     )
     return {row[0]: KnownPage(*row) for row in rows}
+
+
+@dataclass(frozen=True)
+class ListingState:
+    """What a crawl needs to ask for a listing page conditionally, and to go on without it."""
+
+    etag: str | None
+    last_modified: str | None
+    body_hash: str
+    next_pages: tuple[str, ...]
+
+
+def listing_states(session: Session, source_id: str) -> dict[str, ListingState]:
+    rows = session.execute(
+        select(
+            ListingPage.url,
+            ListingPage.etag,
+            ListingPage.last_modified,
+            ListingPage.body_hash,
+            ListingPage.next_pages,
+        ).where(ListingPage.source_id == source_id)
+    )
+    return {url: ListingState(etag, lm, digest, tuple(nxt)) for url, etag, lm, digest, nxt in rows}
+
+
+def save_listing_states(
+    session: Session, source_id: str, states: Mapping[str, ListingState], now: datetime
+) -> None:
+    """Replace the source's listing pages with those of a completed crawl (pages no longer
+    reached are dropped with the rest)."""
+    session.execute(delete(ListingPage).where(ListingPage.source_id == source_id))
+    session.add_all(
+        ListingPage(
+            source_id=source_id,
+            url=url,
+            etag=state.etag,
+            last_modified=state.last_modified,
+            body_hash=state.body_hash,
+            next_pages=list(state.next_pages),
+            checked_at=now,
+        )
+        for url, state in states.items()
+    )
 
 
 def page_by_url(session: Session, url: str) -> Page | None:
