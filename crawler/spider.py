@@ -85,7 +85,7 @@ class RegwatchSpider(scrapy.Spider):
 
     def _listing_request(self, source: SourceSpec, url: str, depth: int) -> Request:
         headers: dict[str, str] = {}
-        state = self.listings.get(source.id, {}).get(url)
+        state = self._listing_state(source, url)
         if state is not None:
             if state.etag:
                 headers["If-None-Match"] = state.etag
@@ -107,6 +107,12 @@ class RegwatchSpider(scrapy.Spider):
                 "handle_httpstatus_list": HANDLED_STATUSES,
             },
         )
+
+    def _listing_state(self, source: SourceSpec, url: str) -> ListingState | None:
+        """What the last complete crawl saw of this listing, if its links were chosen with the
+        source's current `follow` rule (after a change, the listing must be read again)."""
+        state = self.listings.get(source.id, {}).get(url)
+        return state if state is not None and state.follow == source.follow else None
 
     def _page_request(
         self, source_id: str, url: str, kind: str, parent: str | None
@@ -142,7 +148,7 @@ class RegwatchSpider(scrapy.Spider):
 
     def parse_listing(self, response: Response) -> Iterable[Any]:
         source = self.sources[response.meta["source_id"]]
-        known = self.listings.get(source.id, {}).get(response.meta["request_url"])
+        known = self._listing_state(source, response.meta["request_url"])
         unchanged = known is not None and response.status == 304
         if response.status == 200:
             digest = hashlib.sha256(response.body).hexdigest()
@@ -157,6 +163,7 @@ class RegwatchSpider(scrapy.Spider):
                 _header(response, b"Last-Modified") or known.last_modified,
                 known.body_hash,
                 known.next_pages,
+                source.follow,
             )
         else:
             listing = parse_listing(response.body, response.url, source.follow, _charset(response))
@@ -165,6 +172,7 @@ class RegwatchSpider(scrapy.Spider):
                 _header(response, b"Last-Modified"),
                 digest,
                 tuple(listing.next_pages),
+                source.follow,
             )
             for url in listing.links:
                 yield from self._page_request(source.id, url, "policy", None)

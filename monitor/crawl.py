@@ -194,9 +194,11 @@ def _close_runs(
                 source.consecutive_failures = 0
             elif status != "interrupted":
                 source.consecutive_failures += 1
-            if baseline and status == "ok":
-                if source.baseline_at is None:
-                    source.baseline_at = finished
+            if baseline and status == "ok" and source.baseline_at is None:
+                source.baseline_at = finished
+            if baseline and status == "ok" and not stats.unstored:
+                # a page lost to a storage error is not known next time, and only its listing
+                # still links to it: that listing must not be skipped as unchanged
                 listings = ingestor.listings.get(source_id, {})
                 save_listing_states(session, source_id, listings, finished)
             reports.append(SourceReport(source_id, run_id, status, stats))

@@ -55,6 +55,7 @@ class IngestStats:
     fetched: int = 0
     not_modified: int = 0
     errors: int = 0
+    unstored: int = 0  # results lost to a storage error: their listings must be read again
     events: Counter[str] = field(default_factory=Counter)
     event_ids: list[int] = field(default_factory=list)
     error_messages: list[str] = field(default_factory=list)
@@ -150,6 +151,7 @@ class Ingestor:
                 except Exception as exc:  # one bad page must not lose the batch
                     log.exception("could not store %s", result.url)
                     stats.errors += 1
+                    stats.unstored += 1
                     stats.error_messages.append(f"{result.url}: {type(exc).__name__}: {exc}")
                     continue
                 applied.append((stats, events))

@@ -276,8 +276,9 @@ class ListingPage(Base):
     """A listing page as the last completed crawl saw it. A listing that answers 304, or the
     same bytes, links to nothing new: every policy it linked to is already a page that the
     crawl asks for anyway, so it is not parsed again, and the next pages it linked to (kept
-    here) are still followed. Only a crawl that completed saves these: an interrupted one may
-    not have reached every page its listings linked to."""
+    here) are still followed. Only a crawl that completed and stored every page saves these: an
+    interrupted one may not have reached every page its listings linked to. `follow` is the
+    source's link rule the links were chosen with: under another rule the listing is read again."""
 
     __tablename__ = "listing_pages"
 
@@ -286,6 +287,7 @@ class ListingPage(Base):
     etag: Mapped[str | None] = mapped_column(String(500))
     last_modified: Mapped[str | None] = mapped_column(String(100))
     body_hash: Mapped[str] = mapped_column(String(64))
+    follow: Mapped[str | None] = mapped_column(Text)
     next_pages: Mapped[list[Any]] = mapped_column(default=list)
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -96,6 +96,7 @@ class ListingState:
     last_modified: str | None
     body_hash: str
     next_pages: tuple[str, ...]
+    follow: str | None  # the source's link rule when the listing was read
 
 
 def listing_states(session: Session, source_id: str) -> dict[str, ListingState]:
@@ -106,9 +107,13 @@ def listing_states(session: Session, source_id: str) -> dict[str, ListingState]:
             ListingPage.last_modified,
             ListingPage.body_hash,
             ListingPage.next_pages,
+            ListingPage.follow,
         ).where(ListingPage.source_id == source_id)
     )
-    return {url: ListingState(etag, lm, digest, tuple(nxt)) for url, etag, lm, digest, nxt in rows}
+    return {
+        url: ListingState(etag, lm, digest, tuple(nxt), follow)
+        for url, etag, lm, digest, nxt, follow in rows
+    }
 
 
 def save_listing_states(
@@ -125,6 +130,7 @@ def save_listing_states(
             last_modified=state.last_modified,
             body_hash=state.body_hash,
             next_pages=list(state.next_pages),
+            follow=state.follow,
             checked_at=now,
         )
         for url, state in states.items()

@@ -13,7 +13,7 @@ import yaml
 from sqlalchemy import select
 
 from crawler.simsite import SimSite
-from storage.models import CrawlRun, ListingPage
+from storage.models import CrawlRun, ListingPage, Page
 from tests.test_lifecycle import World, make_world
 
 
@@ -27,6 +27,12 @@ def listing_paths(world: World) -> set[str]:
     with world.db.read() as session:
         urls = session.scalars(select(ListingPage.url).where(ListingPage.source_id == "sim-rsj"))
         return {urlsplit(u)._replace(scheme="", netloc="").geturl() for u in urls}
+
+
+def policy_urls(world: World) -> set[str]:
+    with world.db.read() as session:
+        query = select(Page.url).where(Page.source_id == "sim-rsj", Page.kind == "policy")
+        return set(session.scalars(query))
 
 
 def test_unchanged_listings_answer_304_and_new_policies_are_still_found(
@@ -70,3 +76,25 @@ def test_an_unfinished_crawl_saves_no_listing_state(
         status = session.scalar(select(CrawlRun.status).order_by(CrawlRun.id.desc()).limit(1))
     assert status == "timeout"
     assert listing_paths(world) == set()
+
+
+def test_a_new_follow_rule_reads_unchanged_listings_again(
+    site: SimSite, cli: Any, db_url: str, tmp_path: Path
+) -> None:
+    """The links kept from a listing were chosen by the old rule: a 304 must not stand for them."""
+    world = make_world(cli, db_url, tmp_path, site)
+    config = yaml.safe_load(world.path.read_text(encoding="utf-8"))
+    (rsj,) = [s for s in config["sources"] if s["id"] == "sim-rsj"]
+    rsj["follow"] = "/no-policy-matches-this/"
+    world.path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    world.crawl("sim-rsj")
+    paths = listing_paths(world)
+    assert paths and policy_urls(world) == set()
+
+    del rsj["follow"]
+    world.path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    site.clear_requests()
+    world.crawl("sim-rsj")
+    answers = [r for r in site.requests if r.path in paths]
+    assert answers and all(not r.if_none_match and r.status == 200 for r in answers)
+    assert site.policy_urls("rsj")[0] in policy_urls(world)

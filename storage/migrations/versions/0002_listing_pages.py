@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("etag", sa.String(length=500), nullable=True),
         sa.Column("last_modified", sa.String(length=100), nullable=True),
         sa.Column("body_hash", sa.String(length=64), nullable=False),
+        sa.Column("follow", sa.Text(), nullable=True),
         sa.Column("next_pages", sa.JSON(), nullable=False),
         sa.Column("checked_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["source_id"], ["sources.id"]),
